@@ -1,0 +1,13 @@
+// `npm test`: set up what a fresh machine lacks, type-check, then run every tap test.
+import { spawnSync } from 'node:child_process';
+import { build, ensureDependencies, ensureNatsServer, root } from './ensure.mjs';
+
+ensureDependencies();
+ensureNatsServer();
+build(); // includes the type-check (tsc) and the Rego runtime
+const args = process.argv.slice(2);
+const r = spawnSync(process.execPath, [`${root}/node_modules/tap/dist/esm/run.mjs`, ...(args.length ? args : ['test/'])], {
+  stdio: 'inherit',
+  cwd: root,
+});
+process.exit(r.status ?? 1);
