@@ -64,7 +64,9 @@ export type Stmt =
   | { type: 'ObjectMerge'; a: Local; b: Local; target: Local }
   | { type: 'SetAdd'; value: Operand; set: Local }
   /** Run block with `local`'s value replaced at `path` (static string indices) by `value`, on a copy;
-   *  the original local is untouched afterwards. path = [] replaces the whole value. */
+   *  the original local is untouched afterwards. path = [] replaces the whole value.
+   *  With path = [], `value` may be an undefined local: the block then runs with `local` undefined (the
+   *  planner uses this to put back an absent `input` for the rest of a body after `with input as …`). */
   | { type: 'With'; local: Local; path: number[]; value: Operand; block: Block }
   | { type: 'ResultSetAdd'; value: Local }
   | { type: 'Nop' };

@@ -1,0 +1,201 @@
+// The client actor: owns client records (one writer per client_id), authenticates clients, builds
+// the token-phase policy input, asks policy, and has the token actor mint. Reads do not queue behind
+// each other; admin writes to one client run one at a time.
+import { RevisionConflictError } from '../bus/index.js';
+import {
+  type ClientCredentials,
+  type ClientInput,
+  type ClientRecord,
+  type ClientView,
+  type Decided,
+  type GrantContext,
+  type IntrospectionResponse,
+  OAuthError,
+  type PolicyInput,
+  type PolicyResource,
+  type TokenRecord,
+  type TokenResponse,
+  applyClientUpdate,
+  authenticateClient,
+  clientView,
+  grants,
+  hashToken,
+  inactive,
+  isPlausibleToken,
+  mintOpaqueToken,
+  required,
+} from '../oauth/index.js';
+import { AdminError } from './admin-error.js';
+import type { Decider } from './decider.js';
+import type { ActorBehavior } from './host.js';
+import { KeyedMailbox } from './mailbox.js';
+import type { ClientMessage, ParamEntries, TokenMessage } from './messages.js';
+import type { PolicyDataView } from './policy-data.js';
+import type { RecordStore } from './record-store.js';
+import type { ActorRouter } from './router.js';
+
+const plainKey = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** The client actor key (and KV key) of a client_id: itself when KV-safe, else `b64.<base64url>`. */
+export function clientActorKey(clientId: string): string {
+  return plainKey.test(clientId) ? clientId : `b64.${Buffer.from(clientId, 'utf8').toString('base64url')}`;
+}
+
+export interface ClientActorOptions {
+  store: RecordStore<ClientRecord>;
+  router: ActorRouter;
+  decider: Decider;
+  policyData: PolicyDataView;
+  /** Token lifetime when policy names none, seconds. */
+  defaultTtl: number;
+  /** Longest token lifetime policy may grant, seconds. */
+  maxTtl: number;
+}
+
+export class ClientActor implements ActorBehavior {
+  readonly #o: ClientActorOptions;
+  readonly #mailbox = new KeyedMailbox();
+
+  constructor(opts: ClientActorOptions) {
+    this.#o = opts;
+  }
+
+  handle(key: string, raw: unknown): Promise<unknown> {
+    const msg = raw as ClientMessage;
+    switch (msg.op) {
+      case 'token':
+        return this.#token(key, msg.creds, msg.params, msg.env);
+      case 'introspect':
+        return this.#introspect(key, msg.creds, msg.token, msg.rsContext, msg.env);
+      case 'revoke':
+        return this.#revoke(key, msg.creds, msg.token);
+      case 'admin.create':
+        return this.#mailbox.run(key, () => this.#create(key, msg.record));
+      case 'admin.get':
+        return this.#get(key);
+      case 'admin.update':
+        return this.#mailbox.run(key, () => this.#update(key, msg.input, msg.secretHash));
+      case 'admin.delete':
+        return this.#mailbox.run(key, () => this.#delete(key));
+    }
+  }
+
+  releaseShard(shard: number): void {
+    this.#o.store.releaseShard(shard);
+  }
+
+  async #authenticate(key: string, creds: ClientCredentials): Promise<ClientRecord> {
+    if (clientActorKey(creds.clientId) !== key) throw new TypeError('credentials routed to the wrong client actor');
+    const v = await this.#o.store.get(key);
+    return authenticateClient(v?.value ?? null, creds);
+  }
+
+  async #token(key: string, creds: ClientCredentials, entries: ParamEntries, env: GrantContext['environment']): Promise<TokenResponse> {
+    const client = await this.#authenticate(key, creds);
+    const params = new Map(entries);
+    const grantType = required(params, 'grant_type');
+    const grant = grants.get(grantType);
+    if (!grant) throw new OAuthError('unsupported_grant_type', `grant_type ${JSON.stringify(grantType.slice(0, 60))} is not supported`);
+    return grant.handler({
+      client,
+      params,
+      environment: env,
+      resolveResources: (indicators, types) => this.#resolveResources(indicators, types),
+      decide: (input) => this.#o.decider.decide('token', input),
+      mint: (input, decided, scopes, ttl) => this.#mint(client, input, decided, scopes, ttl),
+      defaultTtl: this.#o.defaultTtl,
+      maxTtl: this.#o.maxTtl,
+    });
+  }
+
+  #resolveResources(indicators: string[], types: string[]): PolicyResource[] {
+    const data = this.#o.policyData;
+    for (const t of types) {
+      if (!data.resourceType(t)) throw new OAuthError('invalid_target', `resource_type ${JSON.stringify(t)} is not known`);
+    }
+    const servers = indicators.map((i) => {
+      const rs = data.resourceServerByIndicator(i);
+      if (!rs) throw new OAuthError('invalid_target', `resource ${JSON.stringify(i.slice(0, 100))} is not a known resource server`);
+      return rs;
+    });
+    const typeList: (string | null)[] = types.length > 0 ? types : [null];
+    if (servers.length === 0) return types.map((type) => ({ type, id: null, server: null, indicator: null, actions: [] }));
+    return servers.flatMap((rs) => typeList.map((type) => ({ type, id: null, server: rs.id, indicator: rs.resource, actions: [] })));
+  }
+
+  async #mint(client: ClientRecord, input: PolicyInput, decided: Decided, scopes: string[], ttl: number): Promise<string> {
+    const { token, hash } = mintOpaqueToken();
+    const iat = Math.floor(Date.now() / 1000);
+    const aud: string[] = [];
+    const servers: string[] = [];
+    for (const r of input.resources) {
+      if (r.indicator !== null && !aud.includes(r.indicator)) aud.push(r.indicator);
+      if (r.server !== null && !servers.includes(r.server)) servers.push(r.server);
+    }
+    const record: TokenRecord = {
+      client_id: client.client_id,
+      token_type: 'Bearer',
+      iat,
+      exp: iat + ttl,
+      scope: scopes,
+      aud,
+      servers,
+      resources: input.resources,
+      jit_single_use: decided.decision.jit_single_use,
+      decision_id: decided.decisionId,
+      policy_version: decided.version,
+      input,
+      decision: decided.decision,
+    };
+    await this.#o.router.call<null>('token', hash, { op: 'store', record } satisfies TokenMessage);
+    return token;
+  }
+
+  async #introspect(key: string, creds: ClientCredentials, token: string, rsContext: Record<string, unknown>, env: GrantContext['environment']): Promise<IntrospectionResponse> {
+    const client = await this.#authenticate(key, creds);
+    const callerServers = this.#o.policyData.resourceServersOfClient(client.client_id);
+    if (callerServers.length === 0 || !isPlausibleToken(token)) return inactive;
+    return this.#o.router.call<IntrospectionResponse>('token', hashToken(token), { op: 'introspect', callerServers, rsContext, env } satisfies TokenMessage);
+  }
+
+  async #revoke(key: string, creds: ClientCredentials, token: string): Promise<null> {
+    const client = await this.#authenticate(key, creds);
+    if (!isPlausibleToken(token)) return null;
+    await this.#o.router.call<null>('token', hashToken(token), { op: 'revoke', clientId: client.client_id } satisfies TokenMessage);
+    return null;
+  }
+
+  async #create(key: string, record: ClientRecord): Promise<ClientView> {
+    try {
+      const existing = await this.#o.store.get(key);
+      if (existing?.value) throw new AdminError('conflict', `client ${record.client_id} already exists`);
+      await this.#o.store.write(key, record, existing?.revision ?? 0);
+    } catch (err) {
+      if (err instanceof RevisionConflictError) throw new AdminError('conflict', `client ${record.client_id} already exists`);
+      throw err;
+    }
+    return clientView(record);
+  }
+
+  async #get(key: string): Promise<ClientView> {
+    const v = await this.#o.store.get(key);
+    if (!v?.value) throw new AdminError('not_found', 'no such client');
+    return clientView(v.value);
+  }
+
+  async #update(key: string, input: ClientInput, secretHash?: string): Promise<ClientView> {
+    const v = await this.#o.store.get(key);
+    if (!v?.value) throw new AdminError('not_found', 'no such client');
+    const next = applyClientUpdate(v.value, input, Date.now());
+    if (secretHash !== undefined) next.client_secret_hash = secretHash;
+    await this.#o.store.write(key, next, v.revision);
+    return clientView(next);
+  }
+
+  async #delete(key: string): Promise<null> {
+    const v = await this.#o.store.get(key);
+    if (!v?.value) throw new AdminError('not_found', 'no such client');
+    await this.#o.store.delete(key, v.revision);
+    return null;
+  }
+}

@@ -1,0 +1,17 @@
+// The actor runtime (shards, leases, mailboxes, caches, write-through) and the client and token actors.
+export { AdminError, type AdminErrorCode } from './admin-error.js';
+export { ClientAdmin, type CreatedClient, PolicyDataAdmin } from './admin.js';
+export { BoundedCache } from './bounded-cache.js';
+export { ClientActor, clientActorKey } from './client-actor.js';
+export { Decider, type DecisionObserver, type DecisionPhase, type DecisionPool, entrypoints } from './decider.js';
+export { type ActorBehavior, ActorHost, type ActorHostOptions } from './host.js';
+export { type LeaseValue, ShardLeases } from './leases.js';
+export { KeyedMailbox } from './mailbox.js';
+export type { ClientMessage, TokenMessage } from './messages.js';
+export { type OAuthConfig, PolicyDataView, policyDataKey } from './policy-data.js';
+export { RecordStore } from './record-store.js';
+export { ActorRouter } from './router.js';
+export { shardOf } from './shards.js';
+export { TokenActor } from './token-actor.js';
+export { TokenEvents } from './token-events.js';
+export { TokenService } from './token-service.js';

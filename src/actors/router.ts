@@ -1,0 +1,55 @@
+// Sends a message to the owner of its key's shard: straight into this process's host when it owns
+// the shard, otherwise over NATS to the shard subject, retrying briefly while a shard changes hands.
+import { type ActorKind, BusError, type BusConnection, actorShardSubject, request } from '../bus/index.js';
+import type { ActorHost, ShardRequest } from './host.js';
+import { shardOf } from './shards.js';
+
+export interface ActorRouterOptions {
+  shards: number;
+  /** Deadline for one actor call including retries, ms. */
+  timeoutMs: number;
+}
+
+const retryDelaysMs = [10, 25, 50, 100, 200, 400];
+
+export class ActorRouter {
+  readonly #bus: BusConnection;
+  readonly #o: ActorRouterOptions;
+  #local: ActorHost | undefined;
+  localCalls = 0;
+  remoteCalls = 0;
+
+  constructor(bus: BusConnection, opts: ActorRouterOptions) {
+    this.#bus = bus;
+    this.#o = opts;
+  }
+
+  /** The host in this process, if any (roles `actors` and `all`). */
+  attach(host: ActorHost | undefined): void {
+    this.#local = host;
+  }
+
+  shardOf(key: string): number {
+    return shardOf(key, this.#o.shards);
+  }
+
+  async call<R>(kind: ActorKind, key: string, msg: unknown): Promise<R> {
+    const shard = shardOf(key, this.#o.shards);
+    const deadline = Date.now() + this.#o.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      if (this.#local?.owns(kind, shard)) {
+        this.localCalls++;
+        return (await this.#local.dispatch(kind, key, msg)) as R;
+      }
+      const left = deadline - Date.now();
+      try {
+        this.remoteCalls++;
+        return await request<R>(this.#bus, actorShardSubject(kind, shard), { key, msg } satisfies ShardRequest, Math.max(1, left));
+      } catch (err) {
+        const delay = retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)] ?? 400;
+        if (!(err instanceof BusError) || err.kind !== 'unavailable' || Date.now() + delay >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+}

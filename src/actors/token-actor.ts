@@ -1,0 +1,109 @@
+// The token actor: owns token records by the token's SHA-256. Stores what the client actor minted,
+// answers introspection (binding, expiry, revocation, a fresh introspect-phase decision) and revokes.
+// A single-use token is consumed by a compare-and-set write before anyone is told it is active, and
+// everything that changes one token runs in that token's mailbox.
+import { RevisionConflictError } from '../bus/index.js';
+import {
+  type Environment,
+  type IntrospectionResponse,
+  type ResourceServer,
+  type TokenRecord,
+  activeResponse,
+  bindingFor,
+  buildIntrospectInput,
+  inactive,
+  mayRevoke,
+  tokenState,
+} from '../oauth/index.js';
+import type { Decider } from './decider.js';
+import type { ActorBehavior } from './host.js';
+import { KeyedMailbox } from './mailbox.js';
+import type { TokenMessage } from './messages.js';
+import type { RecordStore } from './record-store.js';
+import type { TokenEvents } from './token-events.js';
+
+export interface TokenActorOptions {
+  store: RecordStore<TokenRecord>;
+  decider: Decider;
+  events: TokenEvents;
+  issuer: string;
+}
+
+export class TokenActor implements ActorBehavior {
+  readonly #o: TokenActorOptions;
+  readonly #mailbox = new KeyedMailbox();
+
+  constructor(opts: TokenActorOptions) {
+    this.#o = opts;
+  }
+
+  handle(key: string, raw: unknown): Promise<unknown> {
+    const msg = raw as TokenMessage;
+    switch (msg.op) {
+      case 'store':
+        return this.#store(key, msg.record);
+      case 'introspect':
+        return this.#introspect(key, msg.callerServers, msg.rsContext, msg.env);
+      case 'revoke':
+        return this.#mailbox.run(key, () => this.#revoke(key, msg.clientId));
+    }
+  }
+
+  releaseShard(shard: number): void {
+    this.#o.store.releaseShard(shard);
+  }
+
+  async #store(hash: string, record: TokenRecord): Promise<null> {
+    await this.#o.store.create(hash, record);
+    this.#o.events.publish('issued', hash, record);
+    return null;
+  }
+
+  async #introspect(hash: string, callerServers: ResourceServer[], rsContext: Record<string, unknown>, env: Environment): Promise<IntrospectionResponse> {
+    const v = await this.#o.store.get(hash);
+    const record = v?.value;
+    if (!record || tokenState(record, env.time_unix) !== 'active') return inactive;
+    const rs = bindingFor(record, callerServers);
+    if (!rs) return inactive;
+    if (record.jit_single_use) return this.#mailbox.run(hash, () => this.#introspectSingleUse(hash, callerServers, rsContext, env));
+    const decided = await this.#o.decider.decide('introspect', buildIntrospectInput(record, rs, rsContext, env));
+    if (!decided.decision.allow) return inactive;
+    return activeResponse(record, decided.decision, decided.decisionId, decided.version, this.#o.issuer);
+  }
+
+  /** Re-reads the record inside the mailbox: only the first introspection that policy allows wins it. */
+  async #introspectSingleUse(hash: string, callerServers: ResourceServer[], rsContext: Record<string, unknown>, env: Environment): Promise<IntrospectionResponse> {
+    const v = await this.#o.store.get(hash);
+    const record = v?.value;
+    if (!v || !record || tokenState(record, env.time_unix) !== 'active') return inactive;
+    const rs = bindingFor(record, callerServers);
+    if (!rs) return inactive;
+    const decided = await this.#o.decider.decide('introspect', buildIntrospectInput(record, rs, rsContext, env));
+    if (!decided.decision.allow) return inactive;
+    const consumed: TokenRecord = { ...record, consumed_at: Date.now() };
+    try {
+      await this.#o.store.write(hash, consumed, v.revision);
+    } catch (err) {
+      // Someone else (a previous owner of this shard) wrote first: it was not ours to give.
+      if (err instanceof RevisionConflictError) return inactive;
+      throw err;
+    }
+    this.#o.events.publish('consumed', hash, consumed);
+    return activeResponse(record, decided.decision, decided.decisionId, decided.version, this.#o.issuer);
+  }
+
+  async #revoke(hash: string, clientId: string): Promise<null> {
+    const v = await this.#o.store.get(hash);
+    const record = v?.value;
+    if (!v || !record || record.revoked_at !== undefined || !mayRevoke(record, clientId)) return null;
+    const revoked: TokenRecord = { ...record, revoked_at: Date.now() };
+    try {
+      await this.#o.store.write(hash, revoked, v.revision);
+    } catch (err) {
+      if (!(err instanceof RevisionConflictError)) throw err;
+      return this.#revoke(hash, clientId); // changed under us (consumed or revoked elsewhere): look again
+    }
+    this.#o.events.publish('revoked', hash, revoked);
+    return null;
+  }
+}

@@ -1,0 +1,77 @@
+// Every server option: its type, default, environment variable and a one-line doc (with the RFC it
+// comes from, where one does). The README's configuration table is this table.
+import { availableParallelism, hostname } from 'node:os';
+
+export interface Config {
+  host: string;
+  port: number;
+  natsUrl: string;
+  issuer: string;
+  adminKey: string | undefined;
+  hostId: string;
+  shards: number;
+  replicas: number;
+  leaseTtlMs: number;
+  leaseRenewMs: number;
+  requestTimeoutMs: number;
+  kvTimeoutMs: number;
+  maxWritesInFlight: number;
+  bodyLimitBytes: number;
+  tokenCacheEntries: number;
+  clientCacheEntries: number;
+  defaultTokenTtl: number;
+  maxTokenTtl: number;
+  policyWorkers: number;
+  policyDir: string | undefined;
+  retryAfterSeconds: number;
+  tokenEventsMaxAgeMs: number;
+  trustProxy: boolean;
+}
+
+type Kind = 'string' | 'int' | 'bool' | 'optional-string';
+
+export interface OptionSpec<K extends keyof Config = keyof Config> {
+  key: K;
+  env: string;
+  kind: Kind;
+  doc: string;
+  default: (c: Partial<Config>) => Config[K];
+  min?: number;
+  max?: number;
+}
+
+function opt<K extends keyof Config>(spec: OptionSpec<K>): OptionSpec<K> {
+  return spec;
+}
+
+export const options = [
+  opt({ key: 'host', env: 'PORTCULLIS_HOST', kind: 'string', doc: 'Address the HTTP frontend listens on.', default: () => '127.0.0.1' }),
+  opt({ key: 'port', env: 'PORTCULLIS_PORT', kind: 'int', doc: 'Port the HTTP frontend listens on (0 = any free port).', default: () => 8080, min: 0, max: 65535 }),
+  opt({ key: 'natsUrl', env: 'PORTCULLIS_NATS_URL', kind: 'string', doc: 'NATS server URL(s), comma-separated.', default: () => 'nats://127.0.0.1:4222' }),
+  opt({
+    key: 'issuer',
+    env: 'PORTCULLIS_ISSUER',
+    kind: 'string',
+    doc: 'Issuer identifier (RFC 8414 §2) used in metadata and introspection `iss`.',
+    default: (c) => `http://${c.host === '0.0.0.0' ? '127.0.0.1' : (c.host ?? '127.0.0.1')}:${c.port ?? 8080}`,
+  }),
+  opt({ key: 'adminKey', env: 'PORTCULLIS_ADMIN_KEY', kind: 'optional-string', doc: 'Bearer key for /admin/... (≥ 32 bytes); unset disables the admin API.', default: () => undefined }),
+  opt({ key: 'hostId', env: 'PORTCULLIS_HOST_ID', kind: 'string', doc: 'This actor host’s id in shard leases (A-Z a-z 0-9 _ -).', default: () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}` }),
+  opt({ key: 'shards', env: 'PORTCULLIS_SHARDS', kind: 'int', doc: 'Shards per actor kind; every process of a deployment must agree.', default: () => 64, min: 1, max: 4096 }),
+  opt({ key: 'replicas', env: 'PORTCULLIS_REPLICAS', kind: 'int', doc: 'JetStream replicas of every bucket and stream (3 on a cluster).', default: () => 1, min: 1, max: 5 }),
+  opt({ key: 'leaseTtlMs', env: 'PORTCULLIS_LEASE_TTL_MS', kind: 'int', doc: 'Shard lease lifetime; a dead host’s shards move after this.', default: () => 10_000, min: 200 }),
+  opt({ key: 'leaseRenewMs', env: 'PORTCULLIS_LEASE_RENEW_MS', kind: 'int', doc: 'Lease renewal and rebalancing interval (≤ half the lease lifetime).', default: (c) => Math.floor((c.leaseTtlMs ?? 10_000) / 3), min: 50 }),
+  opt({ key: 'requestTimeoutMs', env: 'PORTCULLIS_REQUEST_TIMEOUT_MS', kind: 'int', doc: 'Deadline of one request inside the server (actor calls, retries included).', default: () => 3000, min: 10 }),
+  opt({ key: 'kvTimeoutMs', env: 'PORTCULLIS_KV_TIMEOUT_MS', kind: 'int', doc: 'Deadline of one JetStream write acknowledgement.', default: () => 2000, min: 10 }),
+  opt({ key: 'maxWritesInFlight', env: 'PORTCULLIS_MAX_WRITES_IN_FLIGHT', kind: 'int', doc: 'Bound on pipelined JetStream writes awaiting acknowledgement.', default: () => 20_000, min: 1 }),
+  opt({ key: 'bodyLimitBytes', env: 'PORTCULLIS_BODY_LIMIT_BYTES', kind: 'int', doc: 'Largest request body accepted (413 above it).', default: () => 65_536, min: 256 }),
+  opt({ key: 'tokenCacheEntries', env: 'PORTCULLIS_TOKEN_CACHE_ENTRIES', kind: 'int', doc: 'Token records an actor host keeps in memory (LRU).', default: () => 100_000, min: 1 }),
+  opt({ key: 'clientCacheEntries', env: 'PORTCULLIS_CLIENT_CACHE_ENTRIES', kind: 'int', doc: 'Client records an actor host keeps in memory (LRU).', default: () => 10_000, min: 1 }),
+  opt({ key: 'defaultTokenTtl', env: 'PORTCULLIS_DEFAULT_TOKEN_TTL', kind: 'int', doc: 'Access token lifetime (s) when policy names none (RFC 6749 §5.1 expires_in).', default: () => 3600, min: 1 }),
+  opt({ key: 'maxTokenTtl', env: 'PORTCULLIS_MAX_TOKEN_TTL', kind: 'int', doc: 'Longest access token lifetime (s) policy may grant.', default: () => 86_400, min: 1 }),
+  opt({ key: 'policyWorkers', env: 'PORTCULLIS_POLICY_WORKERS', kind: 'int', doc: 'Policy worker threads.', default: () => Math.max(1, availableParallelism() - 1), min: 1, max: 256 }),
+  opt({ key: 'policyDir', env: 'PORTCULLIS_POLICY_DIR', kind: 'optional-string', doc: 'Directory of .rego compiled at start (default: the bundled policies/pbac).', default: () => undefined }),
+  opt({ key: 'retryAfterSeconds', env: 'PORTCULLIS_RETRY_AFTER_SECONDS', kind: 'int', doc: 'Retry-After sent with 503 answers (RFC 9110 §10.2.3).', default: () => 1, min: 0 }),
+  opt({ key: 'tokenEventsMaxAgeMs', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_AGE_MS', kind: 'int', doc: 'How long token events are kept in their stream.', default: () => 7 * 86_400_000, min: 1000 }),
+  opt({ key: 'trustProxy', env: 'PORTCULLIS_TRUST_PROXY', kind: 'bool', doc: 'Take the client IP from X-Forwarded-For (only behind a trusted proxy).', default: () => false }),
+] as const satisfies readonly OptionSpec<keyof Config>[];

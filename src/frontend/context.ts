@@ -1,0 +1,54 @@
+// What the frontend's endpoints are given: configuration, the token service, admin services,
+// readiness and metrics.
+import type { ClientAdmin, PolicyDataAdmin, TokenService } from '../actors/index.js';
+import type { Config } from '../config/index.js';
+import type { Environment } from '../oauth/index.js';
+import { environmentOf } from '../oauth/index.js';
+import type { RequestInfo } from './lib/http.js';
+import { Counter, Histogram, Registry, latencyBuckets } from './lib/prometheus.js';
+import type { RenderOptions } from './lib/respond.js';
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail?: string }>;
+}
+
+export interface FrontendContext {
+  config: Config;
+  tokens: TokenService;
+  clients: ClientAdmin;
+  policyData: PolicyDataAdmin;
+  readiness(): Readiness;
+  metrics: FrontendMetrics;
+  /** Reports an unexpected error (logged, never sent to the client). */
+  logError(err: unknown): void;
+}
+
+export class FrontendMetrics {
+  readonly registry = new Registry();
+  readonly requests = this.registry.add(new Counter('portcullis_http_requests_total', 'HTTP requests by endpoint and outcome (status or error code).'));
+  readonly latency = this.registry.add(
+    new Histogram('portcullis_http_request_duration_seconds', 'HTTP request latency by endpoint and outcome.', latencyBuckets),
+  );
+
+  done(endpoint: string, outcome: string, seconds: number): void {
+    const labels = { endpoint, outcome };
+    this.requests.inc(labels);
+    this.latency.observe(labels, seconds);
+  }
+}
+
+export function renderOptions(ctx: FrontendContext, challenge: string): RenderOptions {
+  return {
+    retryAfterSeconds: ctx.config.retryAfterSeconds,
+    challenge,
+    onDone: (e, o, s) => ctx.metrics.done(e, o, s),
+    onInternalError: (err) => ctx.logError(err),
+  };
+}
+
+/** The request's environment as policy sees it (client IP from X-Forwarded-For only when trusted). */
+export function environmentFor(ctx: FrontendContext, info: RequestInfo): Environment {
+  const forwarded = ctx.config.trustProxy && info.forwardedFor !== '' ? (info.forwardedFor.split(',')[0] ?? '').trim() : '';
+  return environmentOf(forwarded || info.ip, info.userAgent.slice(0, 512), Date.now());
+}

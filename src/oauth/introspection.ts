@@ -1,0 +1,119 @@
+// Token introspection (RFC 7662): which resource server may learn about a token, the policy input
+// of the introspection phase, and the response.
+import { OAuthError } from './errors.js';
+import { type Params, required, single } from './params.js';
+import type { ResourceServer } from './pbac.js';
+import type { Decision, Environment, PolicyInput } from './policy-input.js';
+import { formatScope, intersectScopes } from './scope.js';
+import type { TokenRecord } from './token-record.js';
+
+export interface IntrospectionRequest {
+  token: string;
+  rsContext: Record<string, unknown>;
+}
+
+const tokenTypeHints = new Set(['access_token', 'refresh_token']);
+
+/** Reads `token`, `token_type_hint` and the RS transaction context (`rs_context`, a JSON object). */
+export function readIntrospectionRequest(params: Params, jsonContext: unknown): IntrospectionRequest {
+  const token = required(params, 'token');
+  const hint = single(params, 'token_type_hint');
+  if (hint !== undefined && !tokenTypeHints.has(hint)) throw new OAuthError('unsupported_token_type', `token_type_hint ${JSON.stringify(hint.slice(0, 40))} is not supported`);
+  let rsContext: Record<string, unknown> = {};
+  const raw = jsonContext ?? single(params, 'rs_context');
+  if (raw !== undefined) {
+    let v = raw;
+    if (typeof raw === 'string') {
+      try {
+        v = JSON.parse(raw);
+      } catch {
+        throw new OAuthError('invalid_request', 'rs_context must be a JSON object');
+      }
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new OAuthError('invalid_request', 'rs_context must be a JSON object');
+    rsContext = v as Record<string, unknown>;
+  }
+  return { token, rsContext };
+}
+
+/**
+ * The resource server the caller speaks for, if the token is bound to it: a token with audiences may
+ * be introspected only by a resource server behind one of them; a token without audiences by any
+ * resource server. Returns null when the caller may not learn about the token (answer `active: false`).
+ */
+export function bindingFor(record: TokenRecord, callerServers: readonly ResourceServer[]): ResourceServer | null {
+  if (callerServers.length === 0) return null;
+  if (record.aud.length === 0) return callerServers[0] ?? null;
+  return callerServers.find((rs) => record.aud.includes(rs.resource)) ?? null;
+}
+
+export function buildIntrospectInput(record: TokenRecord, rs: ResourceServer, rsContext: Record<string, unknown>, environment: Environment): PolicyInput {
+  return {
+    resources: record.resources,
+    scopes: record.scope,
+    subject: null,
+    context: {
+      ...record.input.context,
+      phase: 'introspect',
+      environment,
+      rs_context: rsContext,
+      resource_server: { id: rs.id, client_id: rs.client_id, resource: rs.resource },
+      token: {
+        scopes: record.scope,
+        resources: record.resources,
+        jit_single_use: record.jit_single_use,
+        iat: record.iat,
+        exp: record.exp,
+        decision_id: record.decision_id,
+        decision: record.decision,
+      },
+    },
+  };
+}
+
+export interface ActiveIntrospection {
+  active: true;
+  scope: string;
+  client_id: string;
+  token_type: 'Bearer';
+  exp: number;
+  iat: number;
+  iss: string;
+  aud: string[];
+  obligations: Decision['obligations'];
+  decision_id: string;
+  token_decision_id: string;
+  policy_version: string;
+  jit_single_use?: true;
+}
+
+export type IntrospectionResponse = ActiveIntrospection | { active: false };
+
+export const inactive: IntrospectionResponse = Object.freeze({ active: false as const });
+
+export function activeResponse(record: TokenRecord, decision: Decision, decisionId: string, version: string, issuer: string): ActiveIntrospection {
+  // The introspection decision may narrow the scopes for this request, never widen them.
+  const scopes = decision.scopes.length > 0 ? intersectScopes(record.scope, decision.scopes) : record.scope;
+  const res: ActiveIntrospection = {
+    active: true,
+    scope: formatScope(scopes),
+    client_id: record.client_id,
+    token_type: record.token_type,
+    exp: record.exp,
+    iat: record.iat,
+    iss: issuer,
+    aud: record.aud,
+    obligations: mergeObligations(record.decision.obligations, decision.obligations),
+    decision_id: decisionId,
+    token_decision_id: record.decision_id,
+    policy_version: version,
+  };
+  if (record.jit_single_use) res.jit_single_use = true;
+  return res;
+}
+
+function mergeObligations(issued: Decision['obligations'], now: Decision['obligations']): Decision['obligations'] {
+  if (Array.isArray(now)) return now.length > 0 ? now : issued;
+  if (Array.isArray(issued)) return Object.keys(now).length > 0 ? now : issued;
+  return { ...issued, ...now };
+}

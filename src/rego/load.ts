@@ -1,0 +1,168 @@
+// The one way a policy.wasm is loaded — by the policy workers, the conformance runner, the tests and the
+// benchmarks: instantiated against the OPA ABI imports and driven by the SDK's own `LoadedPolicy`, so a
+// module built by `opa build -t wasm` and one built by us are evaluated by exactly the same code.
+//
+// Why not the SDK's `loadPolicy(wasm, memory, customBuiltins)`: it consults its own builtins before
+// custom ones, so its C-style `sprintf` would shadow ours (Go fmt, as OPA), and its abort handler decodes
+// messages as Latin-1 and throws bare strings. The import object below is the SDK's with those two fixed.
+import { createRequire } from 'node:module';
+import type * as OpaSdk from '@open-policy-agent/opa-wasm';
+import { createHostBuiltins, type HostBuiltin, type HostBuiltinOptions } from './host-builtins.js';
+
+const sdk = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof OpaSdk;
+
+/** Codes of errors raised while evaluating, as OPA's topdown names them. */
+export type RegoEvalErrorCode = 'eval_conflict_error' | 'eval_type_error' | 'eval_builtin_error' | 'eval_internal_error';
+
+export class RegoEvalError extends Error {
+  override readonly name = 'RegoEvalError';
+  constructor(
+    readonly code: RegoEvalErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  toJSON(): { code: RegoEvalErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export interface LoadOptions extends HostBuiltinOptions {
+  /** Initial/maximum linear memory in 64 KiB pages; default 5 initial (the SDK's), no maximum. */
+  memory?: { initial?: number; maximum?: number };
+}
+
+export type ResultSet = { result: unknown }[];
+
+export interface RegoPolicy {
+  /** Entrypoint names to ids, as the module's `entrypoints()` export lists them. */
+  readonly entrypoints: Readonly<Record<string, number>>;
+  /** `1.3` for ours; OPA's modules say 1.1–1.3. */
+  readonly abiVersion: string;
+  /** Builtins the module imports from the host, by Rego name. */
+  readonly importedBuiltins: readonly string[];
+  /** Imported builtins the host has no implementation of (an evaluation calling one fails). */
+  readonly missingBuiltins: readonly string[];
+  /** Replaces `data` for the evaluations that follow. */
+  setData(data: unknown): void;
+  /** One evaluation: a fresh `time.now_ns`, the input as JSON (undefined = no input). */
+  evaluate(input: unknown, entrypoint?: string | number): ResultSet;
+}
+
+export async function loadRegoPolicy(wasm: Uint8Array | WebAssembly.Module, data?: unknown, options: LoadOptions = {}): Promise<RegoPolicy> {
+  const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(new Uint8Array(wasm));
+  const memory = new WebAssembly.Memory({ initial: options.memory?.initial ?? 5, ...(options.memory?.maximum ? { maximum: options.memory.maximum } : {}) });
+  const host = createHostBuiltins(options);
+  const idToName = new Map<number, string>();
+  const state: { instance?: WebAssembly.Instance } = {};
+  const instance = await WebAssembly.instantiate(module, importObject(memory, state, idToName, host.builtins));
+  state.instance = instance;
+  const exports = instance.exports as unknown as AbiExports;
+
+  const major = globalValue(exports.opa_wasm_abi_version);
+  const minor = globalValue(exports.opa_wasm_abi_minor_version);
+  if (major !== undefined && major !== 1) throw new TypeError(`unsupported OPA Wasm ABI version ${major}`);
+  const imported = dumpJson(exports, memory, exports.builtins()) as Record<string, number>;
+  for (const [name, id] of Object.entries(imported)) idToName.set(id, name);
+
+  const loaded = new sdk.LoadedPolicy(instance as unknown as WebAssembly.WebAssemblyInstantiatedSource, memory, minor ?? 0);
+  if (data !== undefined) loaded.setData(data as object);
+  const entrypoints = loaded.entrypoints as Record<string, number>;
+  const encoder = new TextEncoder();
+  return {
+    entrypoints,
+    abiVersion: `${major ?? 1}.${minor ?? 0}`,
+    importedBuiltins: Object.keys(imported),
+    missingBuiltins: Object.keys(imported).filter((n) => !(n in host.builtins)),
+    setData(d) {
+      loaded.setData(d as object);
+    },
+    evaluate(input, entrypoint = 0) {
+      if (typeof entrypoint === 'string' && !Object.hasOwn(entrypoints, entrypoint)) {
+        throw new TypeError(`unknown entrypoint '${entrypoint}' (the module has: ${Object.keys(entrypoints).join(', ')})`);
+      }
+      host.startEvaluation();
+      // Always hand the SDK bytes: it treats a falsy input (false, 0, null, "") as no input at all.
+      const bytes = input === undefined ? undefined : encoder.encode(JSON.stringify(input)).buffer;
+      return loaded.evaluate(bytes, entrypoint) as ResultSet;
+    },
+  };
+}
+
+interface AbiExports {
+  opa_wasm_abi_version?: WebAssembly.Global | number;
+  opa_wasm_abi_minor_version?: WebAssembly.Global | number;
+  builtins(): number;
+  opa_json_dump(addr: number): number;
+  opa_json_parse(addr: number, len: number): number;
+  opa_malloc(len: number): number;
+}
+
+function globalValue(g: WebAssembly.Global | number | undefined): number | undefined {
+  if (g === undefined) return undefined;
+  return typeof g === 'number' ? g : (g.value as number);
+}
+
+function cString(memory: WebAssembly.Memory, addr: number): string {
+  const bytes = new Uint8Array(memory.buffer);
+  let end = addr;
+  while (bytes[end] !== 0) end++;
+  return new TextDecoder().decode(bytes.subarray(addr, end));
+}
+
+function dumpJson(exports: AbiExports, memory: WebAssembly.Memory, value: number): unknown {
+  return JSON.parse(cString(memory, exports.opa_json_dump(value)));
+}
+
+function loadJson(exports: AbiExports, memory: WebAssembly.Memory, value: unknown): number {
+  if (value === undefined) return 0;
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  const addr = exports.opa_malloc(bytes.length);
+  new Uint8Array(memory.buffer).set(bytes, addr);
+  const parsed = exports.opa_json_parse(addr, bytes.length);
+  if (parsed === 0) throw new RegoEvalError('eval_internal_error', 'host builtin result is not valid JSON');
+  return parsed;
+}
+
+const abortCodes = /^(eval_conflict_error|eval_type_error|eval_builtin_error|eval_internal_error): ?/;
+
+/** Our runtime aborts with "<code>: <message>"; OPA's modules with plain text (conflicts, mostly). */
+function abortError(message: string): RegoEvalError {
+  const m = abortCodes.exec(message);
+  if (m) return new RegoEvalError(m[1] as RegoEvalErrorCode, message.slice(m[0].length));
+  if (/conflict|multiple outputs|must be unique/.test(message)) return new RegoEvalError('eval_conflict_error', message);
+  return new RegoEvalError('eval_internal_error', message);
+}
+
+function importObject(memory: WebAssembly.Memory, state: { instance?: WebAssembly.Instance }, idToName: Map<number, string>, builtins: Readonly<Record<string, HostBuiltin>>): WebAssembly.Imports {
+  const call = (id: number, args: number[]): number => {
+    const exports = state.instance?.exports as unknown as AbiExports;
+    const name = idToName.get(id) ?? `#${id}`;
+    const impl = builtins[name];
+    if (!impl) throw new RegoEvalError('eval_builtin_error', `not implemented: built-in function ${name}`);
+    let result: unknown;
+    try {
+      result = impl(...args.map((a) => dumpJson(exports, memory, a)));
+    } catch (err) {
+      throw new RegoEvalError('eval_builtin_error', `${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    return loadJson(exports, memory, result);
+  };
+  return {
+    env: {
+      memory,
+      opa_abort: (addr: number) => {
+        throw abortError(cString(memory, addr));
+      },
+      opa_println: (addr: number) => {
+        console.log(cString(memory, addr));
+      },
+      opa_builtin0: (id: number, _ctx: number) => call(id, []),
+      opa_builtin1: (id: number, _ctx: number, a: number) => call(id, [a]),
+      opa_builtin2: (id: number, _ctx: number, a: number, b: number) => call(id, [a, b]),
+      opa_builtin3: (id: number, _ctx: number, a: number, b: number, c: number) => call(id, [a, b, c]),
+      opa_builtin4: (id: number, _ctx: number, a: number, b: number, c: number, d: number) => call(id, [a, b, c, d]),
+    },
+  };
+}

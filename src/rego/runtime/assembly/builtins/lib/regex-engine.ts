@@ -1,0 +1,789 @@
+// A Pike-VM regular-expression engine for RE2/Go syntax (the dialect OPA's regex builtins use):
+// leftmost-first matching with submatches, linear in input × program size, and a step budget so no
+// pattern or input can make evaluation hang. Unsupported syntax (\p{…} classes, backreferences) is a
+// compile error, as OPA reports for invalid patterns.
+
+import { malloc, realloc } from "../../memory";
+import { decodeRune, decodeLastRune, runeWidth, toLower, toUpper } from "./utf8";
+
+// ---- limits -------------------------------------------------------------------------------------
+
+const MAX_REPEAT: i32 = 1000; // RE2's bound on {m,n}
+const MAX_NODES: i32 = 20000;
+const MAX_INSTRS: i32 = 10000; // also bounds the recursion depth of addThread
+const MAX_CLASS_RANGES: i32 = 4096;
+/** Steps (thread additions and visits) one match may take before it gives up. */
+const STEP_BUDGET: i64 = 20_000_000;
+
+// ---- AST ----------------------------------------------------------------------------------------
+
+const N_EMPTY = 0, N_LIT = 1, N_ANY = 2, N_CLASS = 3, N_CAT = 4, N_ALT = 5, N_REP = 6, N_CAP = 7, N_ASSERT = 8;
+const NODE_SIZE: usize = 24;
+
+const F_FOLD = 1, F_MULTI = 2, F_DOTNL = 4, F_UNGREEDY = 8;
+
+const A_BOT = 0, A_EOT = 1, A_BOL = 2, A_EOL = 3, A_WORDB = 4, A_NWORDB = 5;
+
+@inline function nKind(n: usize): i32 { return load<i32>(n); }
+@inline function nA(n: usize): i32 { return load<i32>(n, 4); }
+@inline function nB(n: usize): i32 { return load<i32>(n, 8); }
+@inline function nC(n: usize): i32 { return load<i32>(n, 12); }
+@inline function nD(n: usize): i32 { return load<i32>(n, 16); }
+@inline function nF(n: usize): i32 { return load<i32>(n, 20); }
+
+// parser state
+let src: usize = 0;
+let srcEnd: usize = 0;
+let pos: usize = 0;
+let flags: i32 = 0;
+let failed = false;
+let nodeCount: i32 = 0;
+let capCount: i32 = 0;
+// names of named groups: entries [cap i32, ptr usize, len i32]
+let names: usize = 0;
+let namesN: i32 = 0;
+let namesCap: i32 = 0;
+
+function addName(cap: i32, p: usize, n: i32): void {
+  if (namesN == namesCap) {
+    const nc = namesCap == 0 ? 4 : namesCap * 2;
+    names = realloc(names, <usize>namesCap * 12, <usize>nc * 12);
+    namesCap = nc;
+  }
+  const e = names + <usize>namesN * 12;
+  store<i32>(e, cap);
+  store<i32>(e, <i32>p, 4);
+  store<i32>(e, n, 8);
+  namesN++;
+}
+
+function node(kind: i32, a: i32, b: i32, c: i32, d: i32): usize {
+  if (++nodeCount > MAX_NODES) failed = true;
+  const n = malloc(NODE_SIZE);
+  store<i32>(n, kind);
+  store<i32>(n, a, 4);
+  store<i32>(n, b, 8);
+  store<i32>(n, c, 12);
+  store<i32>(n, d, 16);
+  store<i32>(n, flags, 20);
+  return n;
+}
+
+@inline function more(): bool { return pos < srcEnd; }
+@inline function peek(): i32 { return <i32>load<u8>(pos); }
+
+function fail(): usize { failed = true; return node(N_EMPTY, 0, 0, 0, 0); }
+
+function parseAlt(): usize {
+  let left = parseConcat();
+  while (!failed && more() && peek() == 0x7c) {
+    pos++;
+    const right = parseConcat();
+    left = node(N_ALT, <i32>left, <i32>right, 0, 0);
+  }
+  return left;
+}
+
+function parseConcat(): usize {
+  let acc: usize = 0;
+  while (!failed && more()) {
+    const c = peek();
+    if (c == 0x7c || c == 0x29) break;
+    const atom = parseRepeat();
+    acc = acc == 0 ? atom : node(N_CAT, <i32>acc, <i32>atom, 0, 0);
+  }
+  return acc == 0 ? node(N_EMPTY, 0, 0, 0, 0) : acc;
+}
+
+function isRepeatOp(c: i32): bool { return c == 0x2a || c == 0x2b || c == 0x3f; }
+
+// Parses "{m}", "{m,}", "{m,n}" at pos; on success advances pos and sets repMin/repMax.
+let repMin: i32 = 0;
+let repMax: i32 = 0;
+function parseBraces(): bool {
+  let q = pos + 1;
+  let m = 0, digits = 0;
+  while (q < srcEnd && load<u8>(q) >= 0x30 && load<u8>(q) <= 0x39) { m = m * 10 + <i32>load<u8>(q) - 0x30; if (m > 100000) m = 100000; q++; digits++; }
+  if (digits == 0 || q >= srcEnd) return false;
+  let mx = m;
+  if (load<u8>(q) == 0x2c) {
+    q++;
+    if (q < srcEnd && load<u8>(q) == 0x7d) { mx = -1; }
+    else {
+      mx = 0; digits = 0;
+      while (q < srcEnd && load<u8>(q) >= 0x30 && load<u8>(q) <= 0x39) { mx = mx * 10 + <i32>load<u8>(q) - 0x30; if (mx > 100000) mx = 100000; q++; digits++; }
+      if (digits == 0) return false;
+    }
+  }
+  if (q >= srcEnd || load<u8>(q) != 0x7d) return false;
+  pos = q + 1;
+  repMin = m;
+  repMax = mx;
+  return true;
+}
+
+function parseRepeat(): usize {
+  const c0 = peek();
+  if (isRepeatOp(c0)) return fail(); // missing argument to repetition operator
+  if (c0 == 0x7b) {
+    const save = pos;
+    if (parseBraces()) return fail();
+    pos = save;
+  }
+  let atom = parseAtom();
+  if (failed || !more()) return atom;
+  let c = peek();
+  let min = 0, max = 0;
+  if (isRepeatOp(c)) {
+    pos++;
+    if (c == 0x2a) { min = 0; max = -1; }
+    else if (c == 0x2b) { min = 1; max = -1; }
+    else { min = 0; max = 1; }
+  } else if (c == 0x7b) {
+    if (!parseBraces()) return atom; // a literal '{' follows; parsed next round
+    min = repMin; max = repMax;
+    if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) return fail();
+  } else {
+    return atom;
+  }
+  let greedy = (flags & F_UNGREEDY) == 0;
+  if (more() && peek() == 0x3f) { pos++; greedy = !greedy; }
+  if (more()) {
+    c = peek();
+    if (isRepeatOp(c)) return fail(); // invalid nested repetition operator
+    if (c == 0x7b) { const save = pos; if (parseBraces()) return fail(); pos = save; }
+  }
+  return node(N_REP, <i32>atom, min, max, greedy ? 1 : 0);
+}
+
+function parseFlags(): bool {
+  // at pos: flags up to ')' or ':'; returns true for "(?flags:" groups, false for "(?flags)"
+  let neg = false;
+  let f = flags;
+  let any = false;
+  while (more()) {
+    const c = peek();
+    pos++;
+    if (c == 0x2d) { if (neg) { failed = true; return false; } neg = true; any = false; continue; }
+    if (c == 0x3a || c == 0x29) {
+      if (neg && !any) { failed = true; return false; }
+      flags = f;
+      return c == 0x3a;
+    }
+    let bit = 0;
+    if (c == 0x69) bit = F_FOLD; else if (c == 0x6d) bit = F_MULTI; else if (c == 0x73) bit = F_DOTNL; else if (c == 0x55) bit = F_UNGREEDY;
+    else { failed = true; return false; }
+    f = neg ? f & ~bit : f | bit;
+    any = true;
+  }
+  failed = true;
+  return false;
+}
+
+function parseGroup(): usize {
+  // pos is just past '('
+  const saved = flags;
+  let cap = -1;
+  if (more() && peek() == 0x3f) {
+    pos++;
+    if (!more()) return fail();
+    let c = peek();
+    if (c == 0x50 || c == 0x3c) {
+      // (?P<name>re) or (?<name>re)
+      if (c == 0x50) { pos++; if (!more() || peek() != 0x3c) return fail(); }
+      pos++;
+      const nameStart = pos;
+      while (more() && peek() != 0x3e) {
+        const ch = peek();
+        const ok = (ch >= 0x30 && ch <= 0x39) || (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x61 && ch <= 0x7a) || ch == 0x5f;
+        if (!ok) return fail();
+        pos++;
+      }
+      if (!more() || pos == nameStart) return fail();
+      cap = ++capCount;
+      addName(cap, nameStart, <i32>(pos - nameStart));
+      pos++;
+    } else if (c == 0x3a) {
+      pos++;
+    } else {
+      if (!parseFlags()) {
+        // "(?i)": flags apply to the rest of the enclosing group
+        return node(N_EMPTY, 0, 0, 0, 0);
+      }
+    }
+  } else {
+    cap = ++capCount;
+  }
+  const sub = parseAlt();
+  if (failed) return sub;
+  if (!more() || peek() != 0x29) return fail();
+  pos++;
+  flags = saved;
+  return cap >= 0 ? node(N_CAP, <i32>sub, cap, 0, 0) : sub;
+}
+
+// ---- classes ------------------------------------------------------------------------------------
+
+// Range tables: pairs of inclusive [lo, hi], sorted.
+const R_DIGIT = memory.data<i32>([0x30, 0x39]);
+const R_SPACE = memory.data<i32>([0x09, 0x0a, 0x0c, 0x0d, 0x20, 0x20]);
+const R_WORD = memory.data<i32>([0x30, 0x39, 0x41, 0x5a, 0x5f, 0x5f, 0x61, 0x7a]);
+const R_ALNUM = memory.data<i32>([0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a]);
+const R_ALPHA = memory.data<i32>([0x41, 0x5a, 0x61, 0x7a]);
+const R_ASCII = memory.data<i32>([0x00, 0x7f]);
+const R_BLANK = memory.data<i32>([0x09, 0x09, 0x20, 0x20]);
+const R_CNTRL = memory.data<i32>([0x00, 0x1f, 0x7f, 0x7f]);
+const R_GRAPH = memory.data<i32>([0x21, 0x7e]);
+const R_LOWER = memory.data<i32>([0x61, 0x7a]);
+const R_PRINT = memory.data<i32>([0x20, 0x7e]);
+const R_PUNCT = memory.data<i32>([0x21, 0x2f, 0x3a, 0x40, 0x5b, 0x60, 0x7b, 0x7e]);
+const R_PSPACE = memory.data<i32>([0x09, 0x0d, 0x20, 0x20]);
+const R_UPPER = memory.data<i32>([0x41, 0x5a]);
+const R_XDIGIT = memory.data<i32>([0x30, 0x39, 0x41, 0x46, 0x61, 0x66]);
+
+let cls: usize = 0;
+let clsN: i32 = 0;
+let clsCap: i32 = 0;
+
+function clsAdd(lo: i32, hi: i32): void {
+  if (clsN >= MAX_CLASS_RANGES) { failed = true; return; }
+  if (clsN == clsCap) {
+    const nc = clsCap * 2;
+    cls = realloc(cls, <usize>clsCap * 8, <usize>nc * 8);
+    clsCap = nc;
+  }
+  store<i32>(cls + (<usize>clsN << 3), lo);
+  store<i32>(cls + (<usize>clsN << 3), hi, 4);
+  clsN++;
+}
+
+function clsAddTable(t: usize, pairs: i32, negate: bool): void {
+  if (!negate) {
+    for (let i = 0; i < pairs; i++) clsAdd(load<i32>(t + (<usize>i << 3)), load<i32>(t + (<usize>i << 3), 4));
+    return;
+  }
+  let next = 0;
+  for (let i = 0; i < pairs; i++) {
+    const lo = load<i32>(t + (<usize>i << 3));
+    if (lo > next) clsAdd(next, lo - 1);
+    next = load<i32>(t + (<usize>i << 3), 4) + 1;
+  }
+  if (next <= 0x10ffff) clsAdd(next, 0x10ffff);
+}
+
+/** Perl class letter (d, s, w, upper-case for negation) → adds its ranges; false if not one. */
+function perlClass(c: i32): bool {
+  const neg = c >= 0x41 && c <= 0x5a;
+  const l = neg ? c + 32 : c;
+  if (l == 0x64) clsAddTable(R_DIGIT, 1, neg);
+  else if (l == 0x73) clsAddTable(R_SPACE, 3, neg);
+  else if (l == 0x77) clsAddTable(R_WORD, 4, neg);
+  else return false;
+  return true;
+}
+
+function nameIs(p: usize, n: i32, s: string): bool {
+  if (n != s.length) return false;
+  for (let i = 0; i < n; i++) if (<i32>load<u8>(p + <usize>i) != s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** "[:name:]" at pos (inside a class) → adds ranges and advances; false if not a POSIX class. */
+function posixClass(): bool {
+  if (pos + 1 >= srcEnd || load<u8>(pos + 1) != 0x3a) return false;
+  let q = pos + 2;
+  let neg = false;
+  if (q < srcEnd && load<u8>(q) == 0x5e) { neg = true; q++; }
+  const nameStart = q;
+  while (q + 1 < srcEnd && !(load<u8>(q) == 0x3a && load<u8>(q + 1) == 0x5d)) q++;
+  if (q + 1 >= srcEnd) return false;
+  const n = <i32>(q - nameStart);
+  let t: usize = 0, pairs = 0;
+  if (nameIs(nameStart, n, "alnum")) { t = R_ALNUM; pairs = 3; }
+  else if (nameIs(nameStart, n, "alpha")) { t = R_ALPHA; pairs = 2; }
+  else if (nameIs(nameStart, n, "ascii")) { t = R_ASCII; pairs = 1; }
+  else if (nameIs(nameStart, n, "blank")) { t = R_BLANK; pairs = 2; }
+  else if (nameIs(nameStart, n, "cntrl")) { t = R_CNTRL; pairs = 2; }
+  else if (nameIs(nameStart, n, "digit")) { t = R_DIGIT; pairs = 1; }
+  else if (nameIs(nameStart, n, "graph")) { t = R_GRAPH; pairs = 1; }
+  else if (nameIs(nameStart, n, "lower")) { t = R_LOWER; pairs = 1; }
+  else if (nameIs(nameStart, n, "print")) { t = R_PRINT; pairs = 1; }
+  else if (nameIs(nameStart, n, "punct")) { t = R_PUNCT; pairs = 4; }
+  else if (nameIs(nameStart, n, "space")) { t = R_PSPACE; pairs = 2; }
+  else if (nameIs(nameStart, n, "upper")) { t = R_UPPER; pairs = 1; }
+  else if (nameIs(nameStart, n, "word")) { t = R_WORD; pairs = 4; }
+  else if (nameIs(nameStart, n, "xdigit")) { t = R_XDIGIT; pairs = 3; }
+  else { failed = true; return true; }
+  clsAddTable(t, pairs, neg);
+  pos = q + 2;
+  return true;
+}
+
+// Result of parseEscape for single runes: escRune >= 0; for classes escRune = -1 (ranges added).
+let escRune: i32 = 0;
+
+function hexVal(c: i32): i32 {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  return -1;
+}
+
+/** Parses an escape whose backslash is at pos-1 and which stands for one rune; sets escRune.
+ *  Returns false (without failing) if the escape is not a rune escape, leaving pos unchanged. */
+function runeEscape(): bool {
+  if (!more()) { failed = true; return true; }
+  const c = peek();
+  if (c == 0x61) { pos++; escRune = 7; return true; }
+  if (c == 0x66) { pos++; escRune = 12; return true; }
+  if (c == 0x74) { pos++; escRune = 9; return true; }
+  if (c == 0x6e) { pos++; escRune = 10; return true; }
+  if (c == 0x72) { pos++; escRune = 13; return true; }
+  if (c == 0x76) { pos++; escRune = 11; return true; }
+  if (c >= 0x30 && c <= 0x37) {
+    // octal: \0, \0d, \0dd; \1-\7 only when followed by another octal digit (else a backreference)
+    if (c != 0x30 && (pos + 1 >= srcEnd || load<u8>(pos + 1) < 0x30 || load<u8>(pos + 1) > 0x37)) { failed = true; return true; }
+    let v = 0;
+    for (let i = 0; i < 3 && more() && peek() >= 0x30 && peek() <= 0x37; i++) { v = v * 8 + peek() - 0x30; pos++; }
+    escRune = v;
+    return true;
+  }
+  if (c == 0x78) {
+    pos++;
+    if (!more()) { failed = true; return true; }
+    if (peek() == 0x7b) {
+      pos++;
+      let v = 0, digits = 0;
+      while (more() && peek() != 0x7d) {
+        const h = hexVal(peek());
+        if (h < 0) { failed = true; return true; }
+        v = v * 16 + h; digits++;
+        if (v > 0x10ffff) { failed = true; return true; }
+        pos++;
+      }
+      if (!more() || digits == 0) { failed = true; return true; }
+      pos++;
+      escRune = v;
+      return true;
+    }
+    if (pos + 1 >= srcEnd) { failed = true; return true; }
+    const h1 = hexVal(peek()), h2 = hexVal(<i32>load<u8>(pos + 1));
+    if (h1 < 0 || h2 < 0) { failed = true; return true; }
+    pos += 2;
+    escRune = h1 * 16 + h2;
+    return true;
+  }
+  if (c < 0x80 && !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) {
+    pos++;
+    escRune = c;
+    return true;
+  }
+  return false;
+}
+
+function parseClass(): usize {
+  // pos is just past '['
+  const saveCls = cls;
+  clsCap = 8;
+  cls = malloc(<usize>clsCap * 8);
+  clsN = 0;
+  let negated = false;
+  if (more() && peek() == 0x5e) { negated = true; pos++; }
+  let first = true;
+  while (!failed) {
+    if (!more()) { failed = true; break; }
+    const c = peek();
+    if (c == 0x5d && !first) { pos++; break; }
+    first = false;
+    if (c == 0x5b && posixClass()) continue;
+    let lo: i32;
+    if (c == 0x5c) {
+      pos++;
+      if (more() && perlClass(peek())) { pos++; continue; }
+      if (!runeEscape()) { failed = true; break; }
+      lo = escRune;
+    } else {
+      lo = decodeRune(pos, srcEnd);
+      pos += <usize>runeWidth;
+    }
+    let hi = lo;
+    if (more() && peek() == 0x2d && pos + 1 < srcEnd && load<u8>(pos + 1) != 0x5d) {
+      pos++;
+      const d = peek();
+      if (d == 0x5c) {
+        pos++;
+        if (!runeEscape()) { failed = true; break; }
+        hi = escRune;
+      } else {
+        hi = decodeRune(pos, srcEnd);
+        pos += <usize>runeWidth;
+      }
+      if (hi < lo) { failed = true; break; }
+    }
+    clsAdd(lo, hi);
+  }
+  const n = node(N_CLASS, <i32>cls, clsN, negated ? 1 : 0, 0);
+  cls = saveCls;
+  return n;
+}
+
+function perlClassNode(c: i32): usize {
+  clsCap = 8;
+  cls = malloc(<usize>clsCap * 8);
+  clsN = 0;
+  perlClass(c);
+  return node(N_CLASS, <i32>cls, clsN, 0, 0);
+}
+
+function parseAtom(): usize {
+  const c = peek();
+  if (c == 0x28) { pos++; return parseGroup(); }
+  if (c == 0x29) return fail();
+  if (c == 0x5b) { pos++; return parseClass(); }
+  if (c == 0x2e) { pos++; return node(N_ANY, 0, 0, 0, 0); }
+  if (c == 0x5e) { pos++; return node(N_ASSERT, (flags & F_MULTI) != 0 ? A_BOL : A_BOT, 0, 0, 0); }
+  if (c == 0x24) { pos++; return node(N_ASSERT, (flags & F_MULTI) != 0 ? A_EOL : A_EOT, 0, 0, 0); }
+  if (c == 0x5c) {
+    pos++;
+    if (!more()) return fail();
+    const e = peek();
+    if (e == 0x64 || e == 0x44 || e == 0x73 || e == 0x53 || e == 0x77 || e == 0x57) { pos++; return perlClassNode(e); }
+    if (e == 0x62) { pos++; return node(N_ASSERT, A_WORDB, 0, 0, 0); }
+    if (e == 0x42) { pos++; return node(N_ASSERT, A_NWORDB, 0, 0, 0); }
+    if (e == 0x41) { pos++; return node(N_ASSERT, A_BOT, 0, 0, 0); }
+    if (e == 0x7a) { pos++; return node(N_ASSERT, A_EOT, 0, 0, 0); }
+    if (e == 0x51) {
+      // \Q...\E: literal text
+      pos++;
+      let acc: usize = 0;
+      while (more()) {
+        if (peek() == 0x5c && pos + 1 < srcEnd && load<u8>(pos + 1) == 0x45) { pos += 2; break; }
+        const r = decodeRune(pos, srcEnd);
+        pos += <usize>runeWidth;
+        const lit = node(N_LIT, r, 0, 0, 0);
+        acc = acc == 0 ? lit : node(N_CAT, <i32>acc, <i32>lit, 0, 0);
+      }
+      return acc == 0 ? node(N_EMPTY, 0, 0, 0, 0) : acc;
+    }
+    if (!runeEscape()) return fail();
+    return node(N_LIT, escRune, 0, 0, 0);
+  }
+  const r = decodeRune(pos, srcEnd);
+  pos += <usize>runeWidth;
+  return node(N_LIT, r, 0, 0, 0);
+}
+
+// ---- program ------------------------------------------------------------------------------------
+
+const I_CHAR = 0, I_ANY = 1, I_CLASS = 2, I_MATCH = 3, I_JMP = 4, I_SPLIT = 5, I_SAVE = 6, I_ASSERT = 7;
+const INSTR_SIZE: usize = 16;
+
+let prog: usize = 0;
+let progN: i32 = 0;
+let progCap: i32 = 0;
+
+function emit(op: i32, x: i32, y: i32, z: i32): i32 {
+  if (progN >= MAX_INSTRS) { failed = true; return progN; }
+  if (progN == progCap) {
+    const nc = progCap * 2;
+    prog = realloc(prog, <usize>progCap * INSTR_SIZE, <usize>nc * INSTR_SIZE);
+    progCap = nc;
+  }
+  const p = prog + <usize>progN * INSTR_SIZE;
+  store<i32>(p, op);
+  store<i32>(p, x, 4);
+  store<i32>(p, y, 8);
+  store<i32>(p, z, 12);
+  return progN++;
+}
+
+@inline function setX(i: i32, v: i32): void { store<i32>(prog + <usize>i * INSTR_SIZE, v, 4); }
+@inline function setY(i: i32, v: i32): void { store<i32>(prog + <usize>i * INSTR_SIZE, v, 8); }
+
+function compileNode(n: usize): void {
+  if (failed) return;
+  const k = nKind(n);
+  if (k == N_EMPTY) return;
+  if (k == N_LIT) {
+    const fold = (nF(n) & F_FOLD) != 0;
+    emit(I_CHAR, fold ? toLower(nA(n)) : nA(n), fold ? 1 : 0, 0);
+  } else if (k == N_ANY) {
+    emit(I_ANY, (nF(n) & F_DOTNL) != 0 ? 1 : 0, 0, 0);
+  } else if (k == N_CLASS) {
+    emit(I_CLASS, nA(n), nB(n), nC(n) | ((nF(n) & F_FOLD) != 0 ? 2 : 0));
+  } else if (k == N_CAT) {
+    compileNode(<usize>nA(n));
+    compileNode(<usize>nB(n));
+  } else if (k == N_ALT) {
+    const split = emit(I_SPLIT, 0, 0, 0);
+    setX(split, progN);
+    compileNode(<usize>nA(n));
+    const jmp = emit(I_JMP, 0, 0, 0);
+    setY(split, progN);
+    compileNode(<usize>nB(n));
+    setX(jmp, progN);
+  } else if (k == N_CAP) {
+    emit(I_SAVE, nB(n) * 2, 0, 0);
+    compileNode(<usize>nA(n));
+    emit(I_SAVE, nB(n) * 2 + 1, 0, 0);
+  } else if (k == N_ASSERT) {
+    emit(I_ASSERT, nA(n), 0, 0);
+  } else if (k == N_REP) {
+    compileRepeat(<usize>nA(n), nB(n), nC(n), nD(n) != 0);
+  }
+}
+
+function compileSplit(preferNext: bool, other: i32, at: i32): void {
+  // SPLIT at `at`: one branch is at+1, the other `other`; greedy prefers at+1
+  if (preferNext) { setX(at, at + 1); setY(at, other); } else { setX(at, other); setY(at, at + 1); }
+}
+
+function compileRepeat(sub: usize, min: i32, max: i32, greedy: bool): void {
+  if (max == -1) {
+    if (min == 0) {
+      // L: SPLIT body, out; body; JMP L
+      const l = emit(I_SPLIT, 0, 0, 0);
+      compileNode(sub);
+      emit(I_JMP, l, 0, 0);
+      compileSplit(greedy, progN, l);
+      return;
+    }
+    for (let i = 0; i < min - 1 && !failed; i++) compileNode(sub);
+    // L: body; SPLIT L, out
+    const l = progN;
+    compileNode(sub);
+    const s = emit(I_SPLIT, 0, 0, 0);
+    if (greedy) { setX(s, l); setY(s, progN); } else { setX(s, progN); setY(s, l); }
+    return;
+  }
+  for (let i = 0; i < min && !failed; i++) compileNode(sub);
+  const opt = max - min;
+  if (opt <= 0) return;
+  // each optional copy: SPLIT body, END
+  const splits = malloc(<usize>opt * 4);
+  for (let i = 0; i < opt && !failed; i++) {
+    const s = emit(I_SPLIT, 0, 0, 0);
+    store<i32>(splits + (<usize>i << 2), s);
+    compileNode(sub);
+  }
+  if (failed) return;
+  const end = progN;
+  for (let i = 0; i < opt; i++) compileSplit(greedy, end, load<i32>(splits + (<usize>i << 2)));
+}
+
+// Compiled regex header: [instrs ptr, instr count, slot count]
+export function reCompile(p: usize, n: i32): usize {
+  src = p;
+  srcEnd = p + <usize>n;
+  pos = p;
+  flags = 0;
+  failed = false;
+  nodeCount = 0;
+  capCount = 0;
+  names = 0;
+  namesN = 0;
+  namesCap = 0;
+  const ast = parseAlt();
+  if (!failed && more()) failed = true; // unmatched ')'
+  if (failed) return 0;
+  progCap = 64;
+  prog = malloc(<usize>progCap * INSTR_SIZE);
+  progN = 0;
+  emit(I_SAVE, 0, 0, 0);
+  compileNode(ast);
+  emit(I_SAVE, 1, 0, 0);
+  emit(I_MATCH, 0, 0, 0);
+  if (failed) return 0;
+  const h = malloc(20);
+  store<i32>(h, <i32>prog);
+  store<i32>(h, progN, 4);
+  store<i32>(h, (capCount + 1) * 2, 8);
+  store<i32>(h, <i32>names, 12);
+  store<i32>(h, namesN, 16);
+  return h;
+}
+
+/** Group number of the named group (bytes at p, n), or -1. */
+export function reGroupByName(re: usize, p: usize, n: i32): i32 {
+  const tbl = <usize>load<i32>(re, 12);
+  const cnt = load<i32>(re, 16);
+  for (let i = 0; i < cnt; i++) {
+    const e = tbl + <usize>i * 12;
+    if (load<i32>(e, 8) != n) continue;
+    const q = <usize>load<i32>(e, 4);
+    let same = true;
+    for (let j = 0; j < n; j++) if (load<u8>(q + <usize>j) != load<u8>(p + <usize>j)) { same = false; break; }
+    if (same) return load<i32>(e);
+  }
+  return -1;
+}
+
+export function reSlots(re: usize): i32 { return load<i32>(re, 8); }
+
+// ---- Pike VM ------------------------------------------------------------------------------------
+
+let vmProg: usize = 0;
+let vmSlots: i32 = 0;
+let vmIn: usize = 0;
+let vmLen: i32 = 0;
+let steps: i64 = 0;
+
+// thread list: [count][pcs: n i32][caps: n * slots i32], plus a visited mark array
+let listA: usize = 0;
+let listB: usize = 0;
+let markA: usize = 0;
+let markB: usize = 0;
+let gen: i32 = 0;
+
+/** Submatch positions of the last successful reExec: slot 2k / 2k+1 = start/end of group k (-1 unset). */
+export let matchCaps: usize = 0;
+
+@inline function op(pc: i32): i32 { return load<i32>(vmProg + <usize>pc * INSTR_SIZE); }
+@inline function ix(pc: i32): i32 { return load<i32>(vmProg + <usize>pc * INSTR_SIZE, 4); }
+@inline function iy(pc: i32): i32 { return load<i32>(vmProg + <usize>pc * INSTR_SIZE, 8); }
+@inline function iz(pc: i32): i32 { return load<i32>(vmProg + <usize>pc * INSTR_SIZE, 12); }
+
+function isWordByte(b: i32): bool {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b == 0x5f;
+}
+
+function assertHolds(kind: i32, at: i32): bool {
+  if (kind == A_BOT) return at == 0;
+  if (kind == A_EOT) return at == vmLen;
+  if (kind == A_BOL) return at == 0 || load<u8>(vmIn + <usize>at - 1) == 0x0a;
+  if (kind == A_EOL) return at == vmLen || load<u8>(vmIn + <usize>at) == 0x0a;
+  const before = at > 0 && isWordByte(<i32>load<u8>(vmIn + <usize>at - 1));
+  const after = at < vmLen && isWordByte(<i32>load<u8>(vmIn + <usize>at));
+  return (kind == A_WORDB) == (before != after);
+}
+
+function addThread(list: usize, mark: usize, pc: i32, at: i32, caps: usize): void {
+  steps++;
+  if (load<i32>(mark + (<usize>pc << 2)) == gen) return;
+  store<i32>(mark + (<usize>pc << 2), gen);
+  const o = op(pc);
+  if (o == I_JMP) { addThread(list, mark, ix(pc), at, caps); return; }
+  if (o == I_SPLIT) { addThread(list, mark, ix(pc), at, caps); addThread(list, mark, iy(pc), at, caps); return; }
+  if (o == I_SAVE) {
+    const slotP = caps + (<usize>ix(pc) << 2);
+    const old = load<i32>(slotP);
+    store<i32>(slotP, at);
+    addThread(list, mark, pc + 1, at, caps);
+    store<i32>(slotP, old);
+    return;
+  }
+  if (o == I_ASSERT) {
+    if (assertHolds(ix(pc), at)) addThread(list, mark, pc + 1, at, caps);
+    return;
+  }
+  const n = load<i32>(list);
+  store<i32>(list + 4 + (<usize>n << 2), pc);
+  memory.copy(listCaps(list, n), caps, <usize>vmSlots << 2);
+  store<i32>(list, n + 1);
+}
+
+let listCapBase: i32 = 0; // instruction count (capacity of each list)
+@inline function listCaps(list: usize, i: i32): usize {
+  return list + 4 + (<usize>listCapBase << 2) + <usize>i * (<usize>vmSlots << 2);
+}
+
+function classMatch(pc: i32, c: i32): bool {
+  const ranges = <usize>ix(pc);
+  const n = iy(pc);
+  const z = iz(pc);
+  let hit = inRanges(ranges, n, c);
+  if (!hit && (z & 2) != 0) {
+    const l = toLower(c);
+    const u = toUpper(c);
+    hit = (l != c && inRanges(ranges, n, l)) || (u != c && inRanges(ranges, n, u));
+  }
+  return (z & 1) != 0 ? !hit : hit;
+}
+
+function inRanges(ranges: usize, n: i32, c: i32): bool {
+  for (let i = 0; i < n; i++) {
+    const p = ranges + (<usize>i << 3);
+    if (c >= load<i32>(p) && c <= load<i32>(p, 4)) return true;
+  }
+  return false;
+}
+
+/** Status of the last reExec: 1 matched, 0 no match, -1 step budget exhausted. */
+export let reStatus: i32 = 0;
+
+/**
+ * Searches s[start:n] (assertions see the whole of s) for the leftmost-first match; with `anyMatch`,
+ * stops at the first match found (for a yes/no answer). Returns true on match (see matchCaps).
+ */
+export function reExec(re: usize, s: usize, n: i32, start: i32, anyMatch: bool): bool {
+  vmProg = <usize>load<i32>(re);
+  const ninstr = load<i32>(re, 4);
+  vmSlots = load<i32>(re, 8);
+  vmIn = s;
+  vmLen = n;
+  listCapBase = ninstr;
+  const listBytes = <usize>4 + (<usize>ninstr << 2) + <usize>ninstr * (<usize>vmSlots << 2);
+  listA = malloc(listBytes);
+  listB = malloc(listBytes);
+  markA = malloc(<usize>ninstr << 2);
+  markB = malloc(<usize>ninstr << 2);
+  memory.fill(markA, 0xff, <usize>ninstr << 2);
+  memory.fill(markB, 0xff, <usize>ninstr << 2);
+  matchCaps = malloc(<usize>vmSlots << 2);
+  const work = malloc(<usize>vmSlots << 2);
+  store<i32>(listA, 0);
+  let clist = listA, cmark = markA, nlist = listB, nmark = markB;
+  let matched = false;
+  let at = start;
+  steps = 0;
+  reStatus = 0;
+  gen = 0;
+  let cgen = 0; // generation of clist's marks
+  while (true) {
+    if (!matched) {
+      memory.fill(work, 0xff, <usize>vmSlots << 2);
+      gen = cgen;
+      addThread(clist, cmark, 0, at, work);
+    }
+    const count = load<i32>(clist);
+    if (count == 0 && (matched || at >= vmLen)) break;
+    let c = -1;
+    let w = 0;
+    if (at < vmLen) {
+      c = decodeRune(vmIn + <usize>at, vmIn + <usize>vmLen);
+      w = runeWidth;
+    }
+    gen = cgen + 1;
+    store<i32>(nlist, 0);
+    for (let i = 0; i < count; i++) {
+      steps++;
+      const pc = load<i32>(clist + 4 + (<usize>i << 2));
+      const o = op(pc);
+      if (o == I_MATCH) {
+        matched = true;
+        memory.copy(matchCaps, listCaps(clist, i), <usize>vmSlots << 2);
+        if (anyMatch) { reStatus = 1; return true; }
+        break; // lower-priority threads lose to this match
+      }
+      if (c < 0) continue;
+      let ok = false;
+      if (o == I_CHAR) {
+        const x = ix(pc);
+        ok = c == x || (iy(pc) != 0 && toLower(c) == x);
+      } else if (o == I_ANY) {
+        ok = c != 0x0a || ix(pc) != 0;
+      } else if (o == I_CLASS) {
+        ok = classMatch(pc, c);
+      }
+      if (ok) addThread(nlist, nmark, pc + 1, at + w, listCaps(clist, i));
+    }
+    if (steps > STEP_BUDGET) { reStatus = -1; return false; }
+    if (at >= vmLen) break;
+    const tl = clist; clist = nlist; nlist = tl;
+    const tm = cmark; cmark = nmark; nmark = tm;
+    cgen = cgen + 1;
+    at += w;
+  }
+  reStatus = matched ? 1 : 0;
+  return matched;
+}

@@ -1,0 +1,103 @@
+// Starts nats-server and a Portcullis server on free ports for end-to-end tests, with helpers for the
+// admin API and the OAuth endpoints over real HTTP.
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../../src/config/index.js';
+import { type RunningServer, type ServerOptions, startServer } from '../../../src/server/index.js';
+import { type NatsServer, startNats } from '../../helpers/nats.js';
+
+export interface Harness {
+  nats: NatsServer;
+  server: RunningServer;
+  url: string;
+  adminKey: string;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  form(path: string, form: Record<string, string | string[]>, auth?: { id: string; secret: string }): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }>;
+  /** Restarts the server process part (same NATS) with the same configuration. */
+  restart(opts?: { crash?: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function basic(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+export async function startHarness(overrides: Parameters<typeof loadConfig>[0] = {}, opts: ServerOptions = {}): Promise<Harness> {
+  const nats = await startNats();
+  const adminKey = randomBytes(32).toString('base64url');
+  const config = loadConfig(
+    { host: '127.0.0.1', port: 0, natsUrl: nats.url, adminKey, policyWorkers: 1, leaseTtlMs: 2000, leaseRenewMs: 500, hostId: 'test-host', ...overrides },
+    {},
+  );
+  let server = await startServer(config, { log: () => undefined, ...opts });
+  const h: Harness = {
+    nats,
+    server,
+    url: server.url,
+    adminKey,
+    async admin(method, path, body) {
+      const res = await fetch(`${h.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    },
+    async form(path, form, auth) {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+      const res = await fetch(`${h.url}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(auth ? { Authorization: basic(auth.id, auth.secret) } : {}) },
+        body: body.toString(),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    },
+    async restart(o) {
+      const port = server.port;
+      if (o?.crash) await server.crash();
+      else await server.stop();
+      server = await startServer({ ...config, port }, { log: () => undefined, ...opts });
+      h.server = server;
+      h.url = server.url;
+    },
+    async stop() {
+      await server.stop();
+      await nats.stop();
+    },
+  };
+  return h;
+}
+
+export interface World {
+  client: { id: string; secret: string };
+  rs: { id: string; secret: string; resource: string };
+  otherRs: { id: string; secret: string; resource: string };
+}
+
+/** A client entitled to type `api` (read, write) and two resource servers, as policies/pbac expects. */
+export async function provisionWorld(h: Harness): Promise<World> {
+  const mk = async (body: Record<string, unknown>) => {
+    const r = await h.admin('POST', '/admin/clients', body);
+    if (r.status !== 201) throw new Error(`create client: ${r.status} ${JSON.stringify(r.body)}`);
+    return { id: r.body.client_id as string, secret: r.body.client_secret as string };
+  };
+  const client = await mk({ client_id: 'app', client_name: 'App' });
+  const rsClient = await mk({ client_id: 'orders-rs-client' });
+  const otherClient = await mk({ client_id: 'files-rs-client' });
+  const must = async (path: string, body: unknown) => {
+    const r = await h.admin('POST', path, body);
+    if (r.status !== 201) throw new Error(`POST ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  };
+  await must('/admin/resource-types', { name: 'api', scopes: ['read', 'write'] });
+  await must('/admin/resource-types', { name: 'api.orders', parent: 'api', scopes: ['orders.cancel'], obligations: [{ type: 'audit' }] });
+  await must('/admin/resource-servers', { id: 'orders-rs', client_id: rsClient.id, resource: 'https://orders.example' });
+  await must('/admin/resource-servers', { id: 'files-rs', client_id: otherClient.id, resource: 'https://files.example' });
+  await must('/admin/entitlements', { id: 'app-api', client_id: client.id, scopes: ['read', 'write', 'orders.cancel'], resource_types: ['api'] });
+  return {
+    client,
+    rs: { ...rsClient, resource: 'https://orders.example' },
+    otherRs: { ...otherClient, resource: 'https://files.example' },
+  };
+}

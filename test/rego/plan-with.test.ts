@@ -1,0 +1,56 @@
+// `with`: input and data replaced by With statements for one expression (the rest of the body sees the
+// originals again), rules below a replaced data path read the replacement, and functions and builtins
+// mocked by functions, builtins or values — transitively, through the rules the expression calls.
+import t from 'tap';
+import { formatDiagnostic } from '../../src/rego/ast/types.js';
+import { check } from '../../src/rego/check/index.js';
+import { parseModule } from '../../src/rego/parser/index.js';
+import { plan } from '../../src/rego/plan/index.js';
+import type { Policy } from '../../src/rego/plan/ir.js';
+import { interpret } from '../../src/rego/plan/interpret.js';
+import { formatPolicy } from '../../src/rego/plan/print.js';
+
+function compile(source: string, entrypoints: string[]): Policy {
+  const parsed = parseModule('test.rego', source, { regoVersion: 1 });
+  if (!parsed.module) throw new Error(parsed.diagnostics.map(formatDiagnostic).join('\n'));
+  const checked = check([parsed.module]);
+  if (checked.diagnostics.length > 0) throw new Error(checked.diagnostics.map(formatDiagnostic).join('\n'));
+  const r = plan(checked.modules, entrypoints);
+  if (!r.policy) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
+  return r.policy;
+}
+
+function value(source: string, input?: unknown, data: unknown = {}): unknown {
+  const rs = interpret(compile(`package test\n\n${source}\n`, ['test/p']), 'test/p', input, data);
+  return rs.length === 0 ? undefined : (rs[0] as { result: unknown }).result;
+}
+
+t.test('with input replaces input for one expression only', async (t) => {
+  const src = 'q := input.x\n\np := [a, b] if {\n\ta := q with input.x as 2\n\tb := q\n}';
+  t.same(value(src, { x: 1 }), [2, 1]);
+  t.equal(value(src), undefined, 'an absent input is absent again after the with');
+  t.match(formatPolicy(compile(`package test\n\n${src}\n`, ['test/p'])), /With %0 \[x\]/);
+});
+
+t.test('with data replaces base documents and the rules below the path', async (t) => {
+  t.same(value('q := 1\n\np := [a, b] if {\n\ta := data.test.q with data.test.q as 5\n\tb := data.test.q\n}'), [5, 1]);
+  t.same(value('p := v if v := data.cfg.x with data.cfg as {"x": 3}', undefined, { cfg: { x: 1 } }), 3);
+  t.same(value('r := data.cfg.x\n\np := v if v := r with data.cfg.x as 9', undefined, { cfg: { x: 1 } }), 9);
+});
+
+t.test('negated expressions with with', async (t) => {
+  t.same(value('q if input.x\n\np if not q with input.x as false', { x: true }), true);
+  t.equal(value('q if input.x\n\np if not q with input.x as true', { x: false }), undefined);
+});
+
+t.test('with on a function: replaced by a function, a builtin or a value, also in called rules', async (t) => {
+  t.same(value('f(x) := x + 1\n\ng(x) := x * 10\n\np := v if v := f(1) with f as g'), 10);
+  t.same(value('f(x) := 1\n\np := v if v := f([1, 2]) with f as count'), 2);
+  t.same(value('f(_) := 1\n\np := v if v := f(3) with f as 7'), 7);
+  t.same(value('f(x) := x\n\nq := f(2)\n\np := [a, b] if {\n\ta := q with f as 5\n\tb := q\n}'), [5, 2]);
+});
+
+t.test('with on a builtin', async (t) => {
+  t.same(value('p := v if v := count([1]) with count as 42'), 42);
+  t.same(value('mock(_) := "m"\n\nq := count([])\n\np := v if v := q with count as mock'), 'm');
+});
