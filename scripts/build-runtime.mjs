@@ -38,3 +38,11 @@ if (managed) {
   console.error(`build-runtime: the runtime uses AssemblyScript's allocator (${managed[0]}); use malloc/Buf instead`);
   process.exit(1);
 }
+// The OPA SDK provides only these imports.
+const allowed = new Set(['memory', 'opa_abort', 'opa_println', 'opa_builtin0', 'opa_builtin1', 'opa_builtin2', 'opa_builtin3', 'opa_builtin4']);
+for (const [, mod, name] of wat.matchAll(/\(import "([^"]*)" "([^"]*)"/g)) {
+  if (mod !== 'env' || !allowed.has(name)) {
+    console.error(`build-runtime: the runtime imports ${mod}.${name}; only env.{${[...allowed].join(',')}} exist`);
+    process.exit(1);
+  }
+}

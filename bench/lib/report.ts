@@ -30,4 +30,8 @@ export function printRatio(name: string, portcullis: Measurement | undefined, pe
   const verdict = ratio >= target ? 'meets' : 'below';
   console.log(`\n${name}: Portcullis/peer = ${ratio.toFixed(2)}× (target ≥ ${target}×: ${verdict}); ` +
     `p99 ${ms(portcullis.p99Us)} ms (target ≤ 5 ms: ${portcullis.p99Us <= 5000 ? 'meets' : 'below'})`);
+  // On a shared box throughput follows whoever else is busy; CPU per request is steadier.
+  const helperUs = portcullis.helperCores.reduce((a, h) => a + h.cores, 0) * 1e6 / Math.max(1, portcullis.requestsPerSecond);
+  const cpuRatio = peer.cpuUsPerRequest / (portcullis.cpuUsPerRequest + helperUs);
+  console.log(`${name}: CPU per request, peer/Portcullis (nats-server included) = ${cpuRatio.toFixed(2)}×`);
 }

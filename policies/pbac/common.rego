@@ -168,28 +168,33 @@ entitled_types := {t | some t in entitlement_value("resource_types")}
 # ---- resource types: a type inherits the scopes and obligations of its ancestors (at most four
 # levels up), and an entitlement to a type covers the types below it ------------------------------
 
-parent_of(t) := object.get(object.get(resource_types, t, {}), "parent", "")
-
+# (Rule values are bound to locals before loops: a compiler that does not memoise rules would otherwise
+# evaluate them again on every iteration.)
 lineage(t) := {x | some x in [t, p1, p2, p3, p4]; x != ""} if {
-	p1 := parent_of(t)
-	p2 := parent_of(p1)
-	p3 := parent_of(p2)
-	p4 := parent_of(p3)
+	rt := resource_types
+	p1 := object.get(object.get(rt, t, {}), "parent", "")
+	p2 := object.get(object.get(rt, p1, {}), "parent", "")
+	p3 := object.get(object.get(rt, p2, {}), "parent", "")
+	p4 := object.get(object.get(rt, p3, {}), "parent", "")
 }
 
-type_scopes(t) := {s | some x in lineage(t); some s in object.get(object.get(resource_types, x, {}), "scopes", [])}
+# One field of every type in a lineage, joined.
+lineage_field(names, field) := {v | some x in names; some v in object.get(object.get(rt, x, {}), field, [])} if {
+	rt := resource_types
+}
+
+type_scopes(t) := lineage_field(lineage(t), "scopes")
 
 # What may be done on a resource of a type: its scopes and any actions it lists.
-type_actions(t) := type_scopes(t) | {a | some x in lineage(t); some a in object.get(object.get(resource_types, x, {}), "actions", [])}
+type_actions(t) := lineage_field(names, "scopes") | lineage_field(names, "actions") if names := lineage(t)
 
-type_obligations(t) := {o | some x in lineage(t); some o in object.get(object.get(resource_types, x, {}), "obligations", [])}
+type_obligations(t) := lineage_field(lineage(t), "obligations")
 
 type_entitled(t) if {
-	some x in lineage(t)
-	x in entitled_types
+	types := entitled_types
+	some x in lineage(t) | {"*"}
+	x in types
 }
-
-type_entitled(_) if "*" in entitled_types
 
 # A resource names its type, or is a known resource whose type the data gives. A resource with neither
 # a type nor an id names only a resource server (an RFC 8707 indicator).
@@ -220,6 +225,14 @@ server_known(s) if resource_servers[s]
 server_known(s) if {
 	some rs in resource_servers
 	rs.resource == s
+}
+
+# The resource types a server says it serves (by id or indicator); empty when it does not say.
+server_types(s) := object.get(resource_servers[s], "resource_types", [])
+
+server_types(s) := types if {
+	not resource_servers[s]
+	types := [t | some rs in resource_servers; rs.resource == s; some t in object.get(rs, "resource_types", [])]
 }
 
 server_matches(declared, given) if declared == given

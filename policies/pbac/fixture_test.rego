@@ -91,3 +91,9 @@ server_shape := {
 }
 
 server_resource(type, actions) := {"type": type, "id": null, "server": "rs1", "indicator": "https://api.example", "actions": actions}
+
+# A resource server that lists the types it serves.
+with_typed_server := fixture_with("resource_servers", {
+	"orders-rs": {"client_id": "orders-rs-client", "resource": "https://orders.example", "resource_types": ["api.orders"]},
+	"files-rs": {"client_id": "files-rs-client", "resource": "https://files.example", "resource_types": ["files"]},
+})

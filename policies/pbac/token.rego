@@ -11,11 +11,17 @@ requested_scopes := entitled_scopes if count(object.get(input, "scopes", [])) ==
 # Scopes the requested resources' types offer; with no resource named, the entitlement bounds them.
 typed_resources := [r | some r in requested_resources; not server_only(r)]
 
-available_scopes := {s | some r in typed_resources; some s in type_scopes(resource_type_of(r))} if {
-	count(typed_resources) > 0
-}
+# A resource bounds the scopes by its type's; one that names only a server, by the types that server
+# serves (when it lists them).
+resource_scopes(r) := type_scopes(resource_type_of(r)) if not server_only(r)
 
-available_scopes := entitled_scopes if count(typed_resources) == 0
+resource_scopes(r) := {s | some t in server_types(resource_server_of(r)); some s in type_scopes(t)} if server_only(r)
+
+available_scopes := bounded_scopes([s | some r in requested_resources; s := resource_scopes(r); count(s) > 0])
+
+bounded_scopes(sets) := {x | some s in sets; some x in s} if count(sets) > 0
+
+bounded_scopes(sets) := entitled_scopes if count(sets) == 0
 
 granted_scopes := {s | some s in requested; s in entitled; s in available} if {
 	requested := requested_scopes
@@ -41,15 +47,31 @@ token_denials contains "no_scope_granted" if {
 }
 
 token_denials contains concat("", ["resource_type_unknown:", resource_label(r)]) if {
+	rt := resource_types
 	some r in typed_resources
-	not resource_types[resource_type_of(r)]
+	not rt[resource_type_of(r)]
 }
 
 token_denials contains concat("", ["resource_type_not_entitled:", t]) if {
+	rt := resource_types
 	some r in requested_resources
 	t := resource_type_of(r)
-	resource_types[t]
+	rt[t]
 	not type_entitled(t)
+}
+
+token_denials contains concat("", ["resource_server_not_entitled:", s]) if {
+	some r in requested_resources
+	server_only(r)
+	s := resource_server_of(r)
+	types := server_types(s)
+	count(types) > 0
+	not server_type_entitled(types)
+}
+
+server_type_entitled(types) if {
+	some t in types
+	type_entitled(t)
 }
 
 token_denials contains concat("", ["resource_server_unknown:", s]) if {
@@ -75,41 +97,32 @@ token_denials contains concat("", ["resource_owner_mismatch:", r.id]) if {
 
 token_denials contains concat("", ["action_not_allowed:", resource_label(r), ":", a]) if {
 	some r in typed_resources
+	allowed := type_actions(resource_type_of(r))
 	some a in object.get(r, "actions", [])
-	not a in type_actions(resource_type_of(r))
+	not a in allowed
 }
 
 token_denials contains concat("", ["action_not_granted:", resource_label(r), ":", a]) if {
+	granted := granted_scopes
 	some r in typed_resources
+	scopes := type_scopes(resource_type_of(r))
 	some a in object.get(r, "actions", [])
-	a in type_scopes(resource_type_of(r))
-	not a in granted_scopes
+	a in scopes
+	not a in granted
 }
 
-# The entitlement's ttl overrides the default (0 = the server's default); a resource type's max_ttl caps it.
-base_ttl := entitlement_value("ttl")
-
-base_ttl := object.get(defaults, "ttl", 0) if not entitlement_sets("ttl")
-
-ttl_candidates contains base_ttl if base_ttl > 0
-
-ttl_candidates contains cap if {
-	some r in requested_resources
-	some x in lineage(resource_type_of(r))
-	cap := resource_types[x].max_ttl
+# The entitlement's ttl overrides the default (0 = the server's default); the max_ttl of a requested
+# resource type (or an ancestor) caps it.
+ttl := shortest(candidates) if {
+	entitled := {t | t := entitlement_value("ttl")}
+	base := entitled | {t | count(entitled) == 0; t := object.get(defaults, "ttl", 0)}
+	caps := {c | some r in requested_resources; some x in lineage(resource_type_of(r)); c := resource_types[x].max_ttl}
+	candidates := {c | some c in base | caps; c > 0}
 }
 
-shorter_ttl_exists(c) if {
-	some d in ttl_candidates
-	d < c
-}
+shortest(s) := 0 if count(s) == 0
 
-ttl := c if {
-	some c in ttl_candidates
-	not shorter_ttl_exists(c)
-}
-
-ttl := 0 if count(ttl_candidates) == 0
+shortest(s) := min(s) if count(s) > 0
 
 default single_use := false
 
@@ -131,18 +144,18 @@ token_obligations contains o if {
 token_obligations contains {"type": "single_use"} if single_use
 
 # The denials are computed once and handed down.
-token := token_result(token_denials)
+token := token_result(token_denials, granted_scopes)
 
-token_result(denials) := {
+token_result(denials, granted) := {
 	"allow": true,
-	"scopes": [s | some s in granted_scopes],
+	"scopes": [s | some s in granted],
 	"ttl": ttl,
 	"jit_single_use": single_use,
 	"obligations": [o | some o in token_obligations],
 	"reason": "",
 } if count(denials) == 0
 
-token_result(denials) := {
+token_result(denials, _) := {
 	"allow": false,
 	"scopes": [],
 	"ttl": 0,

@@ -131,9 +131,7 @@ test_unknown_resource_type if {
 	d := token with input as token_request(client_of("client-a"), ["read"], [{"type": "nope", "id": "n-1"}])
 		with data.oauth_config as fixture
 	d.allow == false
-
-	# an unknown type offers no scope either
-	d.reason == "no_scope_granted, resource_type_unknown:n-1"
+	d.reason == "resource_type_unknown:n-1"
 }
 
 test_resource_type_from_data if {
@@ -241,4 +239,20 @@ test_no_ttl_anywhere_means_server_default if {
 	d := token with input as token_request(client_of("client-plain"), ["read"], [])
 		with data.oauth_config as cfg
 	d.ttl == 0
+}
+
+test_server_only_resource_bounded_by_the_types_it_serves if {
+	r := {"type": null, "id": null, "server": "orders-rs", "indicator": "https://orders.example", "actions": []}
+	d := token with input as token_request(client_of("client-a"), ["read", "orders.cancel", "refund"], [r])
+		with data.oauth_config as with_typed_server
+	d.allow == true
+	d.scopes == ["orders.cancel", "read"]
+}
+
+test_server_only_resource_needs_an_entitled_type if {
+	r := {"type": null, "id": null, "server": null, "indicator": "https://files.example", "actions": []}
+	d := token with input as token_request(client_of("client-a"), ["read"], [r])
+		with data.oauth_config as with_typed_server
+	d.allow == false
+	d.reason == "resource_server_not_entitled:https://files.example"
 }

@@ -2,7 +2,7 @@
 // PBAC policy data (compare-and-set in KV, then waiting until this process's policy pool holds it so
 // the next decision here sees the change).
 import { randomBytes } from 'node:crypto';
-import { type KvStore, RevisionConflictError } from '../bus/index.js';
+import { BusError, type KvStore, RevisionConflictError } from '../bus/index.js';
 import {
   type ClientInput,
   type ClientRecord,
@@ -148,7 +148,8 @@ export class PolicyDataAdmin {
 
   async #checkResourceServer(rs: ResourceServer): Promise<void> {
     await this.#clients.get(rs.client_id).catch((err: unknown) => {
-      if (err instanceof Error && 'envelope' in err) throw new AdminError('invalid_request', `client_id ${rs.client_id} is not a registered client`);
+      const notFound = (err instanceof AdminError && err.error === 'not_found') || (err instanceof BusError && err.envelope.code === 'not_found');
+      if (notFound) throw new AdminError('invalid_request', `client_id ${rs.client_id} is not a registered client`);
       throw err;
     });
     const taken = this.#view?.resourceServerByIndicator(rs.resource);

@@ -4,15 +4,16 @@ import type { PolicyErrorCode, PolicyErrorData } from './types.js';
 
 export class PolicyError extends Error {
   override readonly name = 'PolicyError';
+  /** The Rego evaluation error code (eval_conflict_error, …) when evaluation failed. */
+  readonly evalCode: string | undefined;
   constructor(
     readonly code: PolicyErrorCode,
     message: string,
     options?: { cause?: unknown; evalCode?: string },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    if (options?.evalCode) this.evalCode = options.evalCode;
+    this.evalCode = options?.evalCode;
   }
-  evalCode?: string;
   /** True when retrying later may succeed (overload, worker trouble): the edge answers 503. */
   get retryable(): boolean {
     return this.code === 'policy_overloaded' || this.code === 'policy_worker_error' || this.code === 'policy_snapshot_missing';

@@ -48,6 +48,8 @@ export interface PolicyPoolMetrics {
   overloadsTotal: number;
   batchesTotal: number;
   swapsTotal: number;
+  /** Worker failures outside a task (piscina replaces the worker). */
+  workerErrorsTotal: number;
   activeVersion: string;
   workers: number;
   decisionLatency: HistogramSnapshot;
@@ -117,6 +119,8 @@ export class PolicyPool {
   #overloadsTotal = 0;
   #batchesTotal = 0;
   #swapsTotal = 0;
+  #workerErrorsTotal = 0;
+  #lastWorkerError: string | undefined;
 
   /** Use `createPolicyPool`. */
   constructor(initial: ActiveSnapshot, opts: Required<Omit<PolicyPoolOptions, 'bundle'>>) {
@@ -143,12 +147,19 @@ export class PolicyPool {
       useAtomics: false,
       workerData,
     });
+    // A worker that fails outside a task (at start, say) is reported here, not as an unhandled 'error'
+    // event that would end the process; piscina starts a replacement.
+    this.#piscina.on('error', (err: unknown) => {
+      this.#workerErrorsTotal++;
+      this.#lastWorkerError = err instanceof Error ? err.message : String(err);
+    });
   }
 
   /** Resolves once every worker has loaded the initial snapshot. */
   async ready(): Promise<void> {
     const deadline = Date.now() + this.#loadTimeoutMs;
     while (this.#helloThreads.size < this.#workers) {
+      if (this.#lastWorkerError !== undefined) throw new PolicyError('policy_load_error', `a policy worker failed to start: ${this.#lastWorkerError}`);
       if (Date.now() > deadline) throw new PolicyError('policy_load_error', `policy workers did not start within ${this.#loadTimeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -180,6 +191,7 @@ export class PolicyPool {
       overloadsTotal: this.#overloadsTotal,
       batchesTotal: this.#batchesTotal,
       swapsTotal: this.#swapsTotal,
+      workerErrorsTotal: this.#workerErrorsTotal,
       activeVersion: this.version,
       workers: this.#workers,
       decisionLatency: this.#latency.snapshot(),

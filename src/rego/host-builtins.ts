@@ -1,7 +1,10 @@
 // The builtins the host supplies to a policy module through `opa_builtinN`: the ones our runtime (and
-// OPA's) does not compile in. `sprintf` follows Go's fmt as OPA does; `time.now_ns` is fixed per evaluation.
+// OPA's) does not compile in. `sprintf` follows Go's fmt as OPA does; `time.now_ns`, `uuid.rfc4122` and
+// `rand.intn` are fixed per evaluation. A builtin throws on bad operands; the loader decides what that means.
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { goSprintf } from './lib/go-fmt.js';
+import { cryptoBuiltins } from './lib/host-crypto.js';
+import { miscBuiltins } from './lib/host-misc.js';
 
 /** A host builtin receives its arguments as JSON values and returns one (undefined = Rego undefined). */
 export type HostBuiltin = (...args: unknown[]) => unknown;
@@ -25,12 +28,17 @@ export interface HostBuiltins {
 export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuiltins {
   const clock = options.clock ?? (() => Date.now() * 1e6);
   let now: number | undefined;
+  const nowNs = (): number => (now ??= clock());
+  const cache = new Map<string, unknown>();
+  const perEvaluation = <T>(key: string, make: () => T): T => {
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as T;
+  };
   const builtins: Record<string, HostBuiltin> = {
+    ...cryptoBuiltins(nowNs),
+    ...miscBuiltins(perEvaluation),
     sprintf: (format, values) => (typeof format === 'string' && Array.isArray(values) ? goSprintf(format, values) : undefined),
-    'time.now_ns': () => {
-      now ??= clock();
-      return now;
-    },
+    'time.now_ns': nowNs,
     // OPA's runtime information (config, env, version); an embedded evaluator has none to give.
     'opa.runtime': () => ({}),
     'json.is_valid': (s) => {
@@ -52,6 +60,7 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
     builtins,
     startEvaluation() {
       now = undefined;
+      cache.clear();
     },
   };
 }

@@ -25,6 +25,9 @@ export interface CompileOptions {
   regoVersion?: 0 | 1;
   /** The base document the policy will run with; bundled as data.json by `buildBundle`. */
   data?: Record<string, unknown>;
+  /** OPA's strict builtin errors: a builtin's operand error aborts the evaluation instead of making the
+   *  call undefined. Default false, as `opa build`. */
+  strictBuiltinErrors?: boolean;
   /** Passes to leave out (tests: e.g. `['check']`). */
   skip?: readonly PassName[];
   /** Filled with each pass's wall time in milliseconds. */
@@ -87,7 +90,7 @@ export const passes: readonly Pass[] = [
     name: 'wasm',
     run(state) {
       if (!state.policy) return;
-      state.wasm = generateWasm(state.policy);
+      state.wasm = generateWasm(state.policy, { strictBuiltinErrors: state.options.strictBuiltinErrors ?? false });
     },
   },
 ];

@@ -29,6 +29,10 @@ export class RegoEvalError extends Error {
 }
 
 export interface LoadOptions extends HostBuiltinOptions {
+  /** A builtin that fails aborts the evaluation (eval_builtin_error / eval_type_error) instead of being
+   *  undefined — OPA's StrictBuiltinErrors. Host builtins follow it; so do compiled-in ones when the module
+   *  exports a mutable `strict_builtin_errors` global (ours). Default false, as OPA. */
+  strictBuiltinErrors?: boolean;
   /** Initial/maximum linear memory in 64 KiB pages; default 5 initial (the SDK's), no maximum. */
   memory?: { initial?: number; maximum?: number };
 }
@@ -48,6 +52,8 @@ export interface RegoPolicy {
   setData(data: unknown): void;
   /** One evaluation: a fresh `time.now_ns`, the input as JSON (undefined = no input). */
   evaluate(input: unknown, entrypoint?: string | number): ResultSet;
+  /** As `evaluate`, with the input already JSON text (or its UTF-8 bytes): skips a stringify per call. */
+  evaluateJson(input: string | Uint8Array, entrypoint?: string | number): ResultSet;
 }
 
 export async function loadRegoPolicy(wasm: Uint8Array | WebAssembly.Module, data?: unknown, options: LoadOptions = {}): Promise<RegoPolicy> {
@@ -56,7 +62,7 @@ export async function loadRegoPolicy(wasm: Uint8Array | WebAssembly.Module, data
   const host = createHostBuiltins(options);
   const idToName = new Map<number, string>();
   const state: { instance?: WebAssembly.Instance } = {};
-  const instance = await WebAssembly.instantiate(module, importObject(memory, state, idToName, host.builtins));
+  const instance = await WebAssembly.instantiate(module, importObject(memory, state, idToName, host.builtins, options.strictBuiltinErrors ?? false));
   state.instance = instance;
   const exports = instance.exports as unknown as AbiExports;
 
@@ -66,10 +72,18 @@ export async function loadRegoPolicy(wasm: Uint8Array | WebAssembly.Module, data
   const imported = dumpJson(exports, memory, exports.builtins()) as Record<string, number>;
   for (const [name, id] of Object.entries(imported)) idToName.set(id, name);
 
+  if (options.strictBuiltinErrors) setStrict(instance.exports.strict_builtin_errors);
   const loaded = new sdk.LoadedPolicy(instance as unknown as WebAssembly.WebAssemblyInstantiatedSource, memory, minor ?? 0);
   if (data !== undefined) loaded.setData(data as object);
   const entrypoints = loaded.entrypoints as Record<string, number>;
   const encoder = new TextEncoder();
+  const run = (bytes: ArrayBuffer | undefined, entrypoint: string | number): ResultSet => {
+    if (typeof entrypoint === 'string' && !Object.hasOwn(entrypoints, entrypoint)) {
+      throw new TypeError(`unknown entrypoint '${entrypoint}' (the module has: ${Object.keys(entrypoints).join(', ')})`);
+    }
+    host.startEvaluation();
+    return loaded.evaluate(bytes, entrypoint) as ResultSet;
+  };
   return {
     entrypoints,
     abiVersion: `${major ?? 1}.${minor ?? 0}`,
@@ -79,13 +93,14 @@ export async function loadRegoPolicy(wasm: Uint8Array | WebAssembly.Module, data
       loaded.setData(d as object);
     },
     evaluate(input, entrypoint = 0) {
-      if (typeof entrypoint === 'string' && !Object.hasOwn(entrypoints, entrypoint)) {
-        throw new TypeError(`unknown entrypoint '${entrypoint}' (the module has: ${Object.keys(entrypoints).join(', ')})`);
-      }
-      host.startEvaluation();
       // Always hand the SDK bytes: it treats a falsy input (false, 0, null, "") as no input at all.
-      const bytes = input === undefined ? undefined : encoder.encode(JSON.stringify(input)).buffer;
-      return loaded.evaluate(bytes, entrypoint) as ResultSet;
+      return run(input === undefined ? undefined : encoder.encode(JSON.stringify(input)).buffer, entrypoint);
+    },
+    evaluateJson(input, entrypoint = 0) {
+      const bytes = typeof input === 'string' ? encoder.encode(input) : input;
+      // The SDK wants an ArrayBuffer holding exactly the input.
+      const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+      return run(exact as ArrayBuffer, entrypoint);
     },
   };
 }
@@ -97,6 +112,15 @@ interface AbiExports {
   opa_json_dump(addr: number): number;
   opa_json_parse(addr: number, len: number): number;
   opa_malloc(len: number): number;
+}
+
+function setStrict(g: unknown): void {
+  if (!(g instanceof WebAssembly.Global)) return;
+  try {
+    g.value = 1;
+  } catch {
+    // Immutable: the module was built with its own setting (compileRego's strictBuiltinErrors).
+  }
 }
 
 function globalValue(g: WebAssembly.Global | number | undefined): number | undefined {
@@ -135,7 +159,13 @@ function abortError(message: string): RegoEvalError {
   return new RegoEvalError('eval_internal_error', message);
 }
 
-function importObject(memory: WebAssembly.Memory, state: { instance?: WebAssembly.Instance }, idToName: Map<number, string>, builtins: Readonly<Record<string, HostBuiltin>>): WebAssembly.Imports {
+function importObject(
+  memory: WebAssembly.Memory,
+  state: { instance?: WebAssembly.Instance },
+  idToName: Map<number, string>,
+  builtins: Readonly<Record<string, HostBuiltin>>,
+  strict: boolean,
+): WebAssembly.Imports {
   const call = (id: number, args: number[]): number => {
     const exports = state.instance?.exports as unknown as AbiExports;
     const name = idToName.get(id) ?? `#${id}`;
@@ -145,7 +175,9 @@ function importObject(memory: WebAssembly.Memory, state: { instance?: WebAssembl
     try {
       result = impl(...args.map((a) => dumpJson(exports, memory, a)));
     } catch (err) {
-      throw new RegoEvalError('eval_builtin_error', `${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      if (!strict) return 0;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new RegoEvalError('eval_builtin_error', message.startsWith(`${name}:`) ? message : `${name}: ${message}`, { cause: err });
     }
     return loadJson(exports, memory, result);
   };

@@ -26,6 +26,15 @@ const regexRows: Row[] = [
   ['regex_match', ['"^\\\\Qa.b\\\\E$"', '"a.b"'], 'true'],
   ['regex_match', ['"^\\\\Qa.b\\\\E$"', '"axb"'], 'false'],
   ['regex_match', ['"a{,2}"', '"a{,2}"'], 'true'],
+  ['regex_match', ['"^\\\\p{L}+$"', '"héllo"'], 'true'],
+  ['regex_match', ['"^\\\\pL+$"', '"héllo1"'], 'false'],
+  ['regex_match', ['"^[\\\\p{L}\\\\d_]+$"', '"日本語_1"'], 'true'],
+  ['regex_match', ['"^\\\\P{L}+$"', '"123"'], 'true'],
+  ['regex_match', ['"^\\\\p{^L}+$"', '"a"'], 'false'],
+  ['regex_match', ['"\\\\p{Greek}"', '"abc α"'], 'true'],
+  ['regex_match', ['"^[^\\\\p{Lu}]+$"', '"aBc"'], 'false'],
+  ['regex_match', ['"\\\\p{Klingon}"', '"abc"'], undefined],
+  ['regex_match', ['"(?i)^[a-c]+$"', '"ABC"'], 'true'],
   ['regex_match', ['"["', '"x"'], undefined],
   ['regex_match', ['"a**"', '"a"'], undefined],
   ['regex_match', ['"(a"', '"a"'], undefined],
@@ -97,4 +106,50 @@ t.test('pathological patterns stay linear or give up', async (t) => {
   // exhausts the step budget: undefined, not a hang
   t.equal(rt.call('regex_match', '"[a-z]{1,1000}0"', JSON.stringify('a'.repeat(30000))), undefined);
   t.ok(Date.now() - start < 10000, 'bounded time');
+});
+
+// On the syntax RE2 and JavaScript share (no nested repetition operators, ASCII input without
+// newlines), leftmost-first submatches are the same: JavaScript's RegExp serves as the oracle.
+t.test('submatches agree with RegExp on random patterns', async (t) => {
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const gen = (d: number): string => {
+    switch (rnd(d > 3 ? 4 : 12)) {
+      case 0: return 'a';
+      case 1: return 'b';
+      case 2: return 'c';
+      case 3: return '.';
+      case 5: return `${gen(d + 1)}|${gen(d + 1)}`;
+      case 6: return `(${gen(d + 1)})${['*', '+', '?', '*?', '+?', '??', '{1,2}', '{2}'][rnd(8)]}`;
+      case 7: return `(?:${gen(d + 1)})${['*', '+', '?', ''][rnd(4)]}`;
+      case 8: return ['[ab]', '[^a]', '[a-c]', '\\b', '^', '$'][rnd(6)] ?? '';
+      case 9: return `${gen(d + 1)}${['*', '+', '?'][rnd(3)]}`;
+      default: return `${gen(d + 1)}${gen(d + 1)}`;
+    }
+  };
+  let compared = 0;
+  const mismatches: string[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const pattern = gen(0);
+    if (/[*+?}]\??[*+?{]/.test(pattern.replace(/\(\?:/g, '('))) continue; // RE2 rejects a**, a*{2}
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern, 'u');
+    } catch {
+      continue;
+    }
+    for (let j = 0; j < 3; j++) {
+      const s = Array.from({ length: rnd(8) }, () => 'abc '[rnd(4)]).join('');
+      const m = re.exec(s);
+      const want = m ? JSON.stringify([[...m].map((x) => x ?? '')]) : '[]';
+      const got = rt.callJson('regex_find_all_string_submatch_n', JSON.stringify(pattern), JSON.stringify(s), '1');
+      compared++;
+      if (got !== want) mismatches.push(`${pattern} on ${JSON.stringify(s)}: ${got} vs ${want}`);
+    }
+  }
+  t.ok(compared > 3000, `${compared} comparisons`);
+  t.same(mismatches, []);
 });

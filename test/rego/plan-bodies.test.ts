@@ -88,3 +88,8 @@ t.test('a bare false ends the body, a constant holds', async (t) => {
   t.equal(value('p if false'), undefined);
   t.same(value('p if { 1; "s"; [1] }'), true);
 });
+
+t.test('a body of thousands of expressions plans without nesting the planner', async (t) => {
+  const lines = Array.from({ length: 3000 }, (_, i) => `\tx${i} := input.n + ${i}`).join('\n');
+  t.same(value(`p := x2999 if {\n${lines}\n}`, { n: 1 }), 3000);
+});

@@ -50,6 +50,10 @@ t.test('with on a function: replaced by a function, a builtin or a value, also i
   t.same(value('f(x) := x\n\nq := f(2)\n\np := [a, b] if {\n\ta := q with f as 5\n\tb := q\n}'), [5, 2]);
 });
 
+t.test('a replacement function calling the function it replaces sees the original', async (t) => {
+  t.same(value('g(x) := x + 1\n\nf(x) := g(x) * 10\n\nh(x) := f(x) + 1000\n\np := v if v := h(1) with g as f'), 1200);
+});
+
 t.test('with on a builtin', async (t) => {
   t.same(value('p := v if v := count([1]) with count as 42'), 42);
   t.same(value('mock(_) := "m"\n\nq := count([])\n\np := v if v := q with count as mock'), 'm');

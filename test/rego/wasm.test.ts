@@ -105,6 +105,7 @@ t.test('allow if input.x == 1, through opa_eval and eval', async (t) => {
   t.same((await evalBoth(wasm, { x: 2 })).b, []);
   t.same((await evalBoth(wasm, { x: 1.0 }, undefined, 'example/allow')).a, [{ result: true }]);
   t.same((await evalBoth(wasm, undefined)).a, []);
+  t.equal(thrown(() => p.evaluate({ x: 1 }, 7)), 'eval_internal_error: illegal entrypoint id');
   // repeated evaluations reuse the heap
   for (let i = 0; i < 1000; i++) p.evaluate({ x: i % 2, pad: 'y'.repeat(100) });
   t.same(p.evaluate({ x: 1 }), [{ result: true }]);
@@ -383,4 +384,82 @@ t.test('JSON round trips through the module: unicode, numbers, ordering, sets', 
   t.equal(r[0].result.big, 12345678901234567890123);
   const shapes = p.evaluate(undefined, 'shapes');
   t.same(shapes, [{ result: { '1e400': 'big', set: [null, false, -2.5, Infinity, 'b'], '[null,false,-2.5,1e400,"b"]': 'set key' } }]);
+});
+
+t.test('strictBuiltinErrors: type errors abort instead of being undefined', async (t) => {
+  // p := count(input.x)
+  const pol = policyOf((s) => ({
+    plans: [
+      {
+        name: 'p',
+        blocks: [
+          {
+            stmts: [
+              { type: 'Dot', source: L(0), key: s('x'), target: 2 },
+              { type: 'Call', func: 'count', args: [L(2)], result: 3 },
+              { type: 'MakeObject', target: 4 },
+              { type: 'ObjectInsert', key: s('result'), value: L(3), object: 4 },
+              { type: 'ResultSetAdd', value: 4 },
+            ],
+          },
+        ],
+      },
+    ],
+    funcs: [],
+  }));
+  const lax = await loadPolicy(toBuffer(generateWasm(pol)));
+  t.same(lax.evaluate({ x: [1, 2] }), [{ result: 2 }]);
+  t.same(lax.evaluate({ x: null }), []);
+  t.same(lax.evaluate({}), []);
+  const strict = await loadPolicy(toBuffer(generateWasm(pol, { strictBuiltinErrors: true })));
+  t.same(strict.evaluate({ x: 'ab' }), [{ result: 2 }]);
+  t.equal(thrown(() => strict.evaluate({ x: null })), 'eval_type_error: count: operand 1 must be one of {array, object, set, string} but got null');
+  t.same(strict.evaluate({}), [], 'an undefined argument is still just undefined');
+});
+
+t.test('a Break out of a With block puts the local back; undefined operands', async (t) => {
+  const pol = policyOf((s) => ({
+    plans: [
+      {
+        name: 'p',
+        blocks: [
+          {
+            stmts: [
+              { type: 'MakeObject', target: 9 },
+              { type: 'MakeNumberInt', value: 42, target: 10 },
+              {
+                type: 'Block',
+                blocks: [
+                  {
+                    stmts: [
+                      {
+                        type: 'With',
+                        local: 0,
+                        path: [(s('x') as { index: number }).index],
+                        value: L(10),
+                        block: { stmts: [{ type: 'Dot', source: L(0), key: s('x'), target: 2 }, { type: 'ObjectInsert', key: s('inside'), value: L(2), object: 9 }, { type: 'Break', index: 1 }] },
+                      },
+                    ],
+                  },
+                ],
+              },
+              { type: 'Dot', source: L(0), key: s('x'), target: 3 },
+              { type: 'ObjectInsert', key: s('after'), value: L(3), object: 9 },
+              // inserting an undefined local makes the rest of this block undefined
+              { type: 'Block', blocks: [{ stmts: [{ type: 'ObjectInsert', key: s('never'), value: L(20), object: 9 }, { type: 'ObjectInsert', key: s('skipped'), value: s('yes'), object: 9 }] }] },
+              { type: 'Block', blocks: [{ stmts: [{ type: 'Equal', a: L(21), b: L(22) }, { type: 'ObjectInsert', key: s('undef-equal'), value: s('yes'), object: 9 }] }] },
+              { type: 'Block', blocks: [{ stmts: [{ type: 'NotEqual', a: L(21), b: L(3) }, { type: 'ObjectInsert', key: s('undef-neq'), value: s('yes'), object: 9 }] }] },
+              { type: 'MakeObject', target: 8 },
+              { type: 'ObjectInsert', key: s('result'), value: L(9), object: 8 },
+              { type: 'ResultSetAdd', value: 8 },
+            ],
+          },
+        ],
+      },
+    ],
+    funcs: [],
+  }));
+  const { a, b } = await evalBoth(generateWasm(pol), { x: 1 });
+  t.same(a, [{ result: { inside: 42, after: 1 } }]);
+  t.same(b, a);
 });

@@ -1,8 +1,10 @@
-// `portcullis policy <subcommand>`: build a bundle from Rego sources, run a policy's `test_*` rules.
-// Subcommands are a table so publish/list/rollback/active can join it as one entry each.
+// `portcullis policy <subcommand>`: build a bundle from Rego sources, run a policy's `test_*` rules; the
+// policy store's publish/list/rollback/active come from src/policy/store/cli.ts, loaded only when named
+// so that build and test never load the NATS client.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import type { Diagnostic, Module } from '../../rego/ast/types.js';
 import { writeBundle } from '../../rego/bundle/index.js';
 import { buildBundle, compileRego, loadRegoPolicy, RegoEvalError, type SourceFile } from '../../rego/index.js';
@@ -25,13 +27,23 @@ const subcommands: Record<string, Subcommand> = {
   },
 };
 
+const storeSubcommandNames = ['publish', 'list', 'rollback', 'active'] as const;
+
+async function storeSubcommands(): Promise<Record<string, Subcommand>> {
+  const { policyStoreSubcommands } = await import('../../policy/store/cli.js');
+  return policyStoreSubcommands;
+}
+
 export const command: CliCommand = {
-  summary: 'policy build | test — compile Rego to an OPA Wasm bundle, run its tests',
+  summary: 'policy build | test | publish | list | rollback | active — Rego to OPA Wasm bundles, and the policy store',
   async run(args) {
     const [name, ...rest] = args;
-    const sub = name ? subcommands[name] : undefined;
+    const isStore = (storeSubcommandNames as readonly string[]).includes(name ?? '');
+    const sub = name === undefined ? undefined : isStore ? (await storeSubcommands())[name] : subcommands[name];
     if (!sub) {
-      console.error(['usage:', ...Object.values(subcommands).map((s) => `  portcullis ${s.usage}`)].join('\n'));
+      const store = await storeSubcommands().catch(() => ({}));
+      const all = [...Object.values(subcommands), ...Object.values(store)];
+      console.error(['usage:', ...all.map((s) => `  portcullis ${s.usage.replace(/^(policy )?/, 'policy ')}`)].join('\n'));
       return 2;
     }
     return sub.run(rest);
@@ -58,9 +70,11 @@ function collectSources(paths: string[]): PolicySources {
     }
     const shown = relative(process.cwd(), path).split(sep).join('/') || path;
     if (path.endsWith('.rego')) files.push({ path: shown, source: readFileSync(path, 'utf8') });
-    else if (/(^|\/)data\.json$/.test(path.split(sep).join('/')) && root !== path) {
+    else if (/(^|\/)data\.(json|ya?ml)$/.test(path.split(sep).join('/')) && root !== path) {
+      // As in a bundle (`opa build -b`): only data.json/data.yaml files, each at its directory's path.
       const dir = relative(root, join(path, '..')).split(sep).filter(Boolean);
-      mergeData(data, dir, JSON.parse(readFileSync(path, 'utf8')) as unknown);
+      const text = readFileSync(path, 'utf8');
+      mergeData(data, dir, (path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as unknown);
     }
   };
   for (const p of paths) visit(p, p);

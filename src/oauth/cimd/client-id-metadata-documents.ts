@@ -42,10 +42,10 @@ export class ClientIdMetadataDocuments {
   }
 
   /** The client's metadata, from cache or fetched; refusals are invalid_client with the reason. */
-  resolve(clientId: string): Promise<ClientIdMetadataDocument> {
+  async resolve(clientId: string): Promise<ClientIdMetadataDocument> {
     checkClientIdUrl(clientId, this.#fetcher.bounds.allowHttp);
     const cached = this.#cache.get(clientId, this.#now());
-    if (cached !== undefined) return Promise.resolve(cached);
+    if (cached !== undefined) return cached;
     const inFlight = this.#pending.get(clientId);
     if (inFlight !== undefined) return inFlight;
     const p = this.#fetch(clientId).finally(() => this.#pending.delete(clientId));

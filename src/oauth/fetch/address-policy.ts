@@ -23,7 +23,6 @@ const forbiddenV4: [string, number][] = [
 const forbiddenV6: [string, number][] = [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -36,9 +35,14 @@ const forbiddenV6: [string, number][] = [
   ['ff00::', 8],
 ];
 
-const forbidden = new BlockList();
-for (const [a, p] of forbiddenV4) forbidden.addSubnet(a, p, 'ipv4');
-for (const [a, p] of forbiddenV6) forbidden.addSubnet(a, p, 'ipv6');
+// Separate lists: a BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules too, so one list
+// holding both families would misjudge. Mapped addresses are judged by the IPv4 address inside them.
+const forbidden4 = new BlockList();
+for (const [a, p] of forbiddenV4) forbidden4.addSubnet(a, p, 'ipv4');
+const forbidden6 = new BlockList();
+for (const [a, p] of forbiddenV6) forbidden6.addSubnet(a, p, 'ipv6');
+const mapped6 = new BlockList();
+mapped6.addSubnet('::ffff:0:0', 96, 'ipv6');
 
 /** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d` or `::ffff:xxxx:yyyy`), if it is one. */
 function mappedV4(address: string): string | undefined {
@@ -57,10 +61,11 @@ function mappedV4(address: string): string | undefined {
 export function isNonPublicAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const v4 = mappedV4(bare);
-  if (v4 !== undefined) return forbidden.check(v4, 'ipv4') || isIP(v4) !== 4;
+  if (v4 !== undefined) return isIP(v4) !== 4 || forbidden4.check(v4, 'ipv4');
   const family = isIP(bare);
-  if (family === 4) return forbidden.check(bare, 'ipv4');
-  if (family === 6) return forbidden.check(bare, 'ipv6');
+  if (family === 4) return forbidden4.check(bare, 'ipv4');
+  // A mapped form the parser above did not read is refused rather than guessed at.
+  if (family === 6) return mapped6.check(bare, 'ipv6') || forbidden6.check(bare, 'ipv6');
   return true;
 }
 

@@ -43,7 +43,9 @@ export class JwksCache {
   readonly #fetcher: BoundedFetcher;
   readonly #bounds: JwksCacheBounds;
   readonly #remote: ExpiringCache<Fetched>;
+  /** Inline sets by object (records kept in memory) and by content (records decoded afresh per message). */
   readonly #inline = new WeakMap<object, LocalSet>();
+  readonly #inlineByContent: ExpiringCache<LocalSet>;
   readonly #pending = new Map<string, Promise<Fetched>>();
   readonly #now: () => number;
 
@@ -51,6 +53,7 @@ export class JwksCache {
     this.#fetcher = fetcher;
     this.#bounds = { ...defaultCacheBounds, refreshCooldownMs: 30_000, ...bounds };
     this.#remote = new ExpiringCache(this.#bounds.maxEntries);
+    this.#inlineByContent = new ExpiringCache(this.#bounds.maxEntries);
     this.#now = now;
   }
 
@@ -63,7 +66,12 @@ export class JwksCache {
       if (typeof source.jwks !== 'object') throw new NoMatchingKey('jwks is not a JWK Set');
       let set = this.#inline.get(source.jwks);
       if (set === undefined) {
-        set = localSet(source.jwks);
+        const content = JSON.stringify(source.jwks);
+        set = this.#inlineByContent.get(content);
+        if (set === undefined) {
+          set = localSet(source.jwks);
+          this.#inlineByContent.set(content, set, Number.POSITIVE_INFINITY);
+        }
         this.#inline.set(source.jwks, set);
       }
       return candidates(set, header);

@@ -1,21 +1,60 @@
-// Rule bodies and their expressions: conjunction by nesting (each expression plans the rest of the
-// body as its continuation), negation, `some … in`, `every`, bare terms and calls.
+// Rule bodies and their expressions: conjunction (an expression that may hold several times plans the
+// rest of the body as its continuation), negation, `some … in`, `every`, bare terms and calls.
 import type { Body, Expr, ExprBody } from '../ast/types.js';
-import { planCallExpr } from './calls.js';
+import { isRelation } from './builtins.js';
+import { operatorText, planCallExpr } from './calls.js';
+import { PlanError } from './errors.js';
 import type { Block } from './ir.js';
-import { isConstant } from './lib/vars.js';
+import { isConstant, isStraight } from './lib/vars.js';
 import { type Next, type Planner, local } from './planner.js';
 import { planScan } from './refs.js';
 import { planTerm } from './terms.js';
 import { unifyLocal } from './unify.js';
 import { planWith } from './with.js';
 
+/**
+ * Plans a body; `next` plans what follows a solution. An expression that holds at most once and stays
+ * in the current block (most of them) is planned in a loop rather than by nesting continuations, so
+ * long bodies do not nest the planner's calls.
+ */
 export function planBody(p: Planner, body: Body, next: Next): void {
-  const step = (i: number): void => {
-    if (i === body.length) return next();
-    planExpr(p, body[i]!, () => step(i + 1));
+  const step = (from: number): void => {
+    for (let i = from; i < body.length; i++) {
+      const e = body[i]!;
+      if (!isStraightExpr(p, e)) return planExpr(p, e, () => step(i + 1));
+      const start = p.frame.curr;
+      let solutions = 0;
+      planExpr(p, e, () => {
+        solutions++;
+        if (p.frame.curr !== start || solutions > 1) throw new PlanError('rego_compile_error', 'planner: expression planned out of line', e.location);
+      });
+      if (solutions === 0) return; // the expression can never hold: the rest is unreachable
+    }
+    next();
   };
   step(0);
+}
+
+/** Whether an expression plans at most one solution, in the block it starts in. */
+function isStraightExpr(p: Planner, e: Expr): boolean {
+  if (e.negated) return true;
+  if (e.with.length > 0) return false;
+  const b = e.body;
+  switch (b.type) {
+    case 'term':
+      return isStraight(b.term);
+    case 'some':
+      return true;
+    case 'somein':
+      return false;
+    case 'every':
+      return isStraight(b.domain);
+    case 'call': {
+      const text = operatorText(b.operator);
+      if (text === undefined || isRelation(text) || p.lookupMock(text) !== undefined) return false;
+      return b.args.every(isStraight);
+    }
+  }
 }
 
 export function planExpr(p: Planner, e: Expr, next: Next): void {

@@ -20,11 +20,13 @@ export function planRuleNode(p: Planner, node: TreeNode): string {
   const cached = p.cachedFunc(key);
   if (cached !== undefined) return cached;
   const first = node.rules[0]!.rule;
-  if (!p.enter(key)) {
+  const prefix = p.funcPrefix();
+  // The same rule planned again under other mocks (a replacement calling the original) is no recursion.
+  const planning = `${prefix}:${key}`;
+  if (!p.enter(planning)) {
     throw new PlanError('rego_recursion_error', `rule data.${node.path.join('.')} is recursive`, first.location);
   }
   try {
-    const prefix = p.funcPrefix();
     const n = arity(node);
     const frame = new BodyFrame(0, { stmts: [] });
     const fn = p.inFrame(frame, () => buildFunc(p, node, n, `${prefix}.data.${node.path.join('.')}`, [prefix, ...node.path]));
@@ -32,7 +34,7 @@ export function planRuleNode(p: Planner, node: TreeNode): string {
     p.cacheFunc(key, fn.name);
     return fn.name;
   } finally {
-    p.leave(key);
+    p.leave(planning);
   }
 }
 

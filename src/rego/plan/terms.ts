@@ -2,10 +2,11 @@
 // element, refs and calls are delegated. Planning is continuation-passing: `next` receives the operand
 // holding the term's value and plans everything that follows inside the current block, so a term that
 // iterates (a ref with an unbound variable) simply places the rest of the body inside its Scan.
-import type { Term } from '../ast/types.js';
+import type { Term, Value } from '../ast/types.js';
 import { planCallTerm } from './calls.js';
 import { planComprehension } from './comprehensions.js';
 import { PlanError } from './errors.js';
+import { isConstant, isStraight } from './lib/vars.js';
 import type { Operand } from './ir.js';
 import { type OperandNext, type Planner, local } from './planner.js';
 import { planRef } from './refs.js';
@@ -28,6 +29,22 @@ export function planTerm(p: Planner, t: Term, next: OperandNext): void {
       return next(local(planVar(p, v.name, t)));
     case 'ref':
       return planRef(p, v.terms, next);
+    case 'array':
+    case 'set':
+    case 'object':
+      if (isConstant(t)) return next(planConstant(p, t));
+      return planComposite(p, v, next);
+    case 'arraycomprehension':
+    case 'setcomprehension':
+    case 'objectcomprehension':
+      return planComprehension(p, v, next);
+    case 'call':
+      return planCallTerm(p, v.operator, v.args, t.location, next);
+  }
+}
+
+function planComposite(p: Planner, v: Extract<Value, { type: 'array' | 'set' | 'object' }>, next: OperandNext): void {
+  switch (v.type) {
     case 'array': {
       const arr = p.newLocal();
       p.emit({ type: 'MakeArray', capacity: v.items.length, target: arr });
@@ -52,23 +69,66 @@ export function planTerm(p: Planner, t: Term, next: OperandNext): void {
         next(local(obj));
       });
     }
-    case 'arraycomprehension':
-    case 'setcomprehension':
-    case 'objectcomprehension':
-      return planComprehension(p, v, next);
-    case 'call':
-      return planCallTerm(p, v.operator, v.args, t.location, next);
   }
+}
+
+/**
+ * A constant literal, built statement by statement. The locals of its elements are dead once they are
+ * added, so they are handed out again for the next element: a literal of any size needs few locals.
+ */
+function planConstant(p: Planner, t: Term): Operand {
+  const v = t.value;
+  if (v.type !== 'array' && v.type !== 'set' && v.type !== 'object') return planOnce(p, t);
+  const target = p.newLocal();
+  const mark = p.frame.nextLocal;
+  switch (v.type) {
+    case 'array':
+      p.emit({ type: 'MakeArray', capacity: v.items.length, target });
+      for (const item of v.items) {
+        p.emit({ type: 'ArrayAppend', value: planConstant(p, item), array: target });
+        p.frame.nextLocal = mark;
+      }
+      break;
+    case 'set':
+      p.emit({ type: 'MakeSet', target });
+      for (const item of v.items) {
+        p.emit({ type: 'SetAdd', value: planConstant(p, item), set: target });
+        p.frame.nextLocal = mark;
+      }
+      break;
+    case 'object':
+      p.emit({ type: 'MakeObject', target });
+      for (const [k, x] of v.pairs) {
+        const key = planConstant(p, k);
+        p.emit({ type: 'ObjectInsert', key, value: planConstant(p, x), object: target });
+        p.frame.nextLocal = mark;
+      }
+      break;
+  }
+  return local(target);
 }
 
 /** Plans terms left to right; `next` gets their operands. */
 export function planTerms(p: Planner, terms: Term[], next: (ops: Operand[]) => void): void {
-  // A term may plan alternatives (the continuation runs more than once): each gets its own array.
-  const step = (i: number, ops: Operand[]): void => {
-    if (i === terms.length) return next(ops);
-    planTerm(p, terms[i]!, (op) => step(i + 1, [...ops, op]));
+  // Terms that produce one value are planned in a loop (large literals must not nest continuations);
+  // a term that may plan alternatives continues with a copy of the operands so far for each of them.
+  const step = (i: number, before: Operand[]): void => {
+    const ops = [...before];
+    let j = i;
+    for (; j < terms.length && isStraight(terms[j]!); j++) ops.push(planOnce(p, terms[j]!));
+    if (j === terms.length) return next(ops);
+    planTerm(p, terms[j]!, (op) => step(j + 1, [...ops, op]));
   };
   step(0, []);
+}
+
+function planOnce(p: Planner, t: Term): Operand {
+  let out: Operand | undefined;
+  planTerm(p, t, (op) => {
+    out = op;
+  });
+  if (out === undefined) throw new PlanError('rego_compile_error', 'a term expected to have one value has none', t.location);
+  return out;
 }
 
 export function planNumber(p: Planner, raw: string): number {

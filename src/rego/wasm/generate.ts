@@ -126,7 +126,11 @@ export function generateWasm(policy: Policy, options: GenerateOptions = {}): Uin
       f.op(OP.return);
       f.op(OP.end);
     });
-    replace('policy_eval', f.finish((x) => x.callRt('opa_set')));
+    // No such plan: abort as OPA's modules do.
+    f.i32(data.cstr('eval_internal_error'));
+    f.i32(data.cstr('illegal entrypoint id'));
+    f.callRt('opa_runtime_error');
+    replace('policy_eval', f.finish((x) => x.i32(0)));
   }
   const nameTable = (entries: [string, number][]): Uint8Array => {
     const f = new FunctionLowering(env, [], false);

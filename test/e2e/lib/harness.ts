@@ -12,7 +12,7 @@ export interface Harness {
   adminKey: string;
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   form(path: string, form: Record<string, string | string[]>, auth?: { id: string; secret: string }): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }>;
-  /** Restarts the server process part (same NATS) with the same configuration. */
+  /** Restarts the server (same NATS, same configuration, a new HTTP port). */
   restart(opts?: { crash?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,10 +55,9 @@ export async function startHarness(overrides: Parameters<typeof loadConfig>[0] =
       return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     },
     async restart(o) {
-      const port = server.port;
       if (o?.crash) await server.crash();
       else await server.stop();
-      server = await startServer({ ...config, port }, { log: () => undefined, ...opts });
+      server = await startServer(config, { log: () => undefined, ...opts });
       h.server = server;
       h.url = server.url;
     },

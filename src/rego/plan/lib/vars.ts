@@ -71,3 +71,24 @@ export function constantKey(t: Term): string {
       return '?';
   }
 }
+
+/**
+ * True when planning the term produces its value exactly once, in the block it started in: no ref
+ * iterates or enumerates alternatives (every key after the head is a constant).
+ */
+export function isStraight(t: Term): boolean {
+  const v = t.value;
+  switch (v.type) {
+    case 'ref':
+      return isStraight(v.terms[0]!) && v.terms.slice(1).every(isConstant);
+    case 'array':
+    case 'set':
+      return v.items.every(isStraight);
+    case 'object':
+      return v.pairs.every(([k, x]) => isStraight(k) && isStraight(x));
+    case 'call':
+      return v.args.every(isStraight);
+    default:
+      return true;
+  }
+}

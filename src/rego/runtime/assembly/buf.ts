@@ -40,7 +40,15 @@ export function bufReserve(b: usize, n: i32): usize {
   store<i32>(b, load<i32>(b) + n);
 }
 
-export function bufByte(b: usize, c: u8): void {
+@inline export function bufByte(b: usize, c: u8): void {
+  const len = load<i32>(b);
+  if (len < load<i32>(b, 4)) {
+    store<u8>(load<usize>(b, 8) + <usize>len, c);
+    store<i32>(b, len + 1);
+  } else bufByteSlow(b, c);
+}
+
+function bufByteSlow(b: usize, c: u8): void {
   const p = bufReserve(b, 1);
   store<u8>(p, c);
   store<i32>(b, load<i32>(b) + 1);
@@ -48,7 +56,9 @@ export function bufByte(b: usize, c: u8): void {
 
 export function bufBytes(b: usize, ptr: usize, len: i32): void {
   const p = bufReserve(b, len);
-  memory.copy(p, ptr, <usize>len);
+  if (len <= 8) {
+    for (let i = 0; i < len; i++) store<u8>(p + <usize>i, load<u8>(ptr + <usize>i));
+  } else memory.copy(p, ptr, <usize>len);
   store<i32>(b, load<i32>(b) + len);
 }
 

@@ -6,8 +6,8 @@ import {
 } from './memory';
 import {
   makeNull, makeBool, makeInt, makeNumberText, makeString, makeArray, makeObject, makeSet, arrAppend,
-  objInsert, objGet, setAdd, valueGet, valueLength, compare, equal, TYPE_OBJECT, TYPE_ARRAY, TYPE_SET,
-  arrLen, arrGet, objLen, objKeyAt, objValAt, setAt, makeFloat,
+  objInsert, objGet, setAdd, valueGet, valueLength, compare, equal, TYPE_OBJECT, TYPE_ARRAY,
+  arrLen, arrGet, objKeyAt, objValAt, setAt, makeFloat,
 } from './value';
 import { jsonParse, valueParse, jsonDump, valueDump } from './json';
 import { runtimeErrorRaw } from './error';
@@ -141,6 +141,3 @@ export function opa_host_builtin(id: i32, nargs: i32, a: usize, b: usize, c: usi
   return hostBuiltin(id, nargs, a, b, c, d);
 }
 export function opa_eval_set_result(_rs: usize): void {}
-
-// keep the otherwise unused imports referenced (objLen is part of the exported surface via core)
-export function opa_object_len(o: usize): i32 { return objLen(o); }

@@ -17,20 +17,26 @@ let heap_ptr: usize = 0;
   return p;
 }
 
+// Bytes of memory known to exist. memory.size on an imported memory is slow in V8, so it is read only
+// when an allocation goes past this mark (the host may also have grown memory meanwhile).
+let mem_end: usize = 0;
+
 /** Grows memory so that [0, end) is addressable. */
 export function ensureMemory(end: usize): void {
-  const have = <usize>memory.size() << 16;
+  let have = <usize>memory.size() << 16;
   if (end > have) {
     const pages = <i32>((end - have + 0xffff) >> 16);
     if (memory.grow(pages) < 0) unreachable();
+    have = <usize>memory.size() << 16;
   }
+  mem_end = have;
 }
 
 /** Allocates `size` bytes, 8-aligned. Memory is not zeroed. */
 export function malloc(size: usize): usize {
   const p = heapTop();
   const end = (p + size + 7) & ~7;
-  if (end > (<usize>memory.size() << 16)) ensureMemory(end);
+  if (end > mem_end) ensureMemory(end);
   heap_ptr = end;
   return p;
 }
@@ -46,7 +52,7 @@ export function calloc(size: usize): usize {
 export function realloc(p: usize, oldSize: usize, newSize: usize): usize {
   if (p != 0 && ((p + oldSize + 7) & ~7) == heap_ptr) {
     const end = (p + newSize + 7) & ~7;
-    if (end > (<usize>memory.size() << 16)) ensureMemory(end);
+    if (end > mem_end) ensureMemory(end);
     heap_ptr = end;
     return p;
   }
@@ -61,10 +67,4 @@ export function heapGet(): usize {
 
 export function heapSet(p: usize): void {
   heap_ptr = p;
-}
-
-/** Raw write cursor for code that streams output at the top of the heap (JSON dump): returns the
- *  current top; the caller writes, calling ensureMemory as it goes, then commits with heapSet. */
-export function heapReserveStart(): usize {
-  return heapTop();
 }

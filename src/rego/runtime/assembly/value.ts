@@ -28,7 +28,10 @@
 //   byte builder (buf.ts): bufNew(cap), bufByte(b, c), bufBytes(b, ptr, len), bufLiteral(b, "x"),
 //            bufToString(b): string value
 //   errors (error.ts): runtimeError(code, msg) / builtinError(name, msg) with AS string literals — abort
-//            the evaluation via env.opa_abort ("<code>: <msg>")
+//            the evaluation via env.opa_abort ("<code>: <msg>"); typeError(name, n, "array", got) and
+//            builtinFail(name, msg) return 0 (undefined) unless strict_builtin_errors is set, then abort
+//            (eval_type_error / eval_builtin_error). No AS strings built at run time: no concatenation,
+//            no toString (they would allocate outside our heap; the build rejects it).
 //   memory (memory.ts): malloc(size), calloc(size), realloc(p, old, new)
 //
 // Layouts (private to the runtime; builtins use the functions above):
@@ -74,7 +77,26 @@ export function makeBool(b: bool): usize {
   return load<u8>(v, 1) != 0;
 }
 
+// Numbers 0..255 (array indices, counts) are shared static values, filled on first use: they live below
+// the heap, so they survive the host's heap resets.
+const SMALL_INTS: usize = memory.data(256 * 16, 16);
+let smallIntsReady = false;
+
+function fillSmallInts(): void {
+  for (let i = 0; i < 256; i++) {
+    const v = SMALL_INTS + (<usize>i << 4);
+    store<u32>(v, TYPE_NUMBER);
+    store<u32>(v, 0, 4);
+    store<i64>(v, i, 8);
+  }
+  smallIntsReady = true;
+}
+
 export function makeInt(i: i64): usize {
+  if (<u64>i < 256) {
+    if (!smallIntsReady) fillSmallInts();
+    return SMALL_INTS + (<usize>i << 4);
+  }
   const v = malloc(16);
   store<u32>(v, TYPE_NUMBER);
   store<i64>(v, i, 8);

@@ -175,7 +175,9 @@ function fmtInteger(b: usize, verb: i32): void {
   let bigDigits: usize = 0, bigLen = 0;
   if (aKind == K_INT) { neg = aInt < 0; mag = neg ? (aInt == i64.MIN_VALUE ? <u64>9223372036854775808 : <u64>(-aInt)) : <u64>aInt; }
   else { neg = load<u8>(aPtr) == 0x2d; bigDigits = aPtr + (neg ? 1 : 0); bigLen = aLen - (neg ? 1 : 0); }
-  if (verb == 0x63) { putRune(t, <i32>mag); pad(b, t, false); return; }
+  // %c / %q of a negative or beyond-Unicode integer is U+FFFD, as Go's fmtC/fmtQc
+  const rune = neg || mag > 0x10ffff ? 0xfffd : <i32>mag;
+  if (verb == 0x63) { putRune(t, rune); pad(b, t, false); return; }
   if (verb == 0x55) {
     bufLiteral(t, "U+");
     const d = bufNew(8);
@@ -188,7 +190,7 @@ function fmtInteger(b: usize, verb: i32): void {
   }
   if (verb == 0x71) {
     bufByte(t, 0x27);
-    const r = <i32>mag;
+    const r = rune;
     if (r == 0x27) bufLiteral(t, "\\'"); else if (isPrint(r)) putRune(t, r); else { bufLiteral(t, "\\x"); bufByte(t, hexDigit(r >> 4, false)); bufByte(t, hexDigit(r, false)); }
     bufByte(t, 0x27);
     pad(b, t, false);
@@ -200,7 +202,7 @@ function fmtInteger(b: usize, verb: i32): void {
   // digits
   const d = bufNew(70);
   if (bigDigits != 0 && radix == 10) bufBytes(d, bigDigits, bigLen);
-  else if (bigDigits != 0) { bufLiteral(d, "?"); }
+  else if (bigDigits != 0) bigToRadix(d, bigDigits, bigLen, <i32>radix, upper);
   else {
     const tmp = bufNew(70);
     let m = mag;
@@ -224,6 +226,27 @@ function fmtInteger(b: usize, verb: i32): void {
   fZero = zeroPad;
   pad(b, t, true);
   fZero = saveZero;
+}
+
+/** Digits of the decimal integer text [p, p+n) in base radix (schoolbook division of the digit string). */
+function bigToRadix(out: usize, p: usize, n: i32, radix: i32, upper: bool): void {
+  const work = bufNew(n);
+  bufBytes(work, p, n);
+  const w = bufData(work);
+  for (let i = 0; i < n; i++) store<u8>(w + <usize>i, load<u8>(w + <usize>i) - 0x30);
+  const rev = bufNew(n * 4 + 4);
+  let start = 0;
+  while (start < n) {
+    let rem = 0;
+    for (let i = start; i < n; i++) {
+      const cur = rem * 10 + <i32>load<u8>(w + <usize>i);
+      store<u8>(w + <usize>i, <u8>(cur / radix));
+      rem = cur % radix;
+    }
+    bufByte(rev, hexDigit(rem, upper));
+    while (start < n && load<u8>(w + <usize>start) == 0) start++;
+  }
+  for (let i = bufLen(rev) - 1; i >= 0; i--) bufByte(out, load<u8>(bufData(rev) + <usize>i));
 }
 
 function fmtFloatArg(b: usize, verb: i32): void {
@@ -271,7 +294,7 @@ function formatArg(b: usize, verb: i32): void {
   if (aKind == K_INT || aKind == K_BIG) {
     const ok = aKind == K_INT
       ? (verb == 0x64 || verb == 0x76 || verb == 0x62 || verb == 0x6f || verb == 0x4f || verb == 0x78 || verb == 0x58 || verb == 0x63 || verb == 0x71 || verb == 0x55)
-      : (verb == 0x64 || verb == 0x76 || verb == 0x73);
+      : (verb == 0x64 || verb == 0x76 || verb == 0x73 || verb == 0x62 || verb == 0x6f || verb == 0x4f || verb == 0x78 || verb == 0x58);
     if (!ok) { badVerb(b, verb); return; }
     fmtInteger(b, verb == 0x76 || verb == 0x73 ? 0x64 : verb);
     return;

@@ -1,5 +1,5 @@
-// time.* builtins that need no clock (time.now_ns is the host's). Time zones: only "UTC" and ""
-// (Wasm has no tz database) — any other zone name makes the builtin undefined.
+// time.* builtins that need no clock (time.now_ns is the host's). Time zones: "UTC", "" and "Local"
+// (taken as UTC); Wasm has no tz database, so any other zone name makes the builtin undefined.
 
 import {
   vtype, TYPE_ARRAY, TYPE_NUMBER, makeInt, makeArray, arrAppend, arrLen, arrGet, strLen, strPtr,
@@ -46,7 +46,11 @@ function tzTime(v: usize): bool {
       if (!isString(tz)) return false;
       const l = strLen(tz);
       const p = strPtr(tz);
-      if (!(l == 0 || (l == 3 && load<u8>(p) == 0x55 && load<u8>(p + 1) == 0x54 && load<u8>(p + 2) == 0x43))) return false;
+      // "" and "UTC"; "Local" is UTC too (a Wasm module has no local zone)
+      const utc = l == 0 || (l == 3 && load<u8>(p) == 0x55 && load<u8>(p + 1) == 0x54 && load<u8>(p + 2) == 0x43);
+      const local = l == 5 && load<u8>(p) == 0x4c && load<u8>(p + 1) == 0x6f && load<u8>(p + 2) == 0x63 &&
+        load<u8>(p + 3) == 0x61 && load<u8>(p + 4) == 0x6c;
+      if (!utc && !local) return false;
     }
     if (n > 2) {
       tLayout = arrGet(v, 2);

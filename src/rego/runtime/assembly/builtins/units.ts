@@ -57,6 +57,98 @@ function unitIs(s: string): bool {
   return true;
 }
 
+// ---- exact decimal arithmetic (OPA multiplies with big.Float / big.Rat) --------------------------
+
+const POW10_U64 = memory.data<u64>([
+  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 100000000000,
+  1000000000000, 10000000000000, 100000000000000, 1000000000000000, 10000000000000000, 100000000000000000,
+  1000000000000000000, 10000000000000000000,
+]);
+@inline function pow10u(k: i32): u64 { return load<u64>(POW10_U64 + (<usize>k << 3)); }
+
+// the number text as ±mant × 10^exp10 (decimalParts returns false if it does not fit)
+let dNeg = false;
+let dMant: u64 = 0;
+let dExp: i32 = 0;
+
+function decimalParts(p: usize, n: i32): bool {
+  let i = 0;
+  dNeg = false;
+  if (i < n && (load<u8>(p) == 0x2b || load<u8>(p) == 0x2d)) { dNeg = load<u8>(p) == 0x2d; i++; }
+  let mant: u64 = 0, digits = 0, exp = 0, seen = 0;
+  let point = false;
+  for (; i < n; i++) {
+    const c = <i32>load<u8>(p + <usize>i);
+    if (c == 0x2e) { if (point) return false; point = true; continue; }
+    if (c < 0x30 || c > 0x39) break;
+    seen++;
+    if (mant == 0 && c == 0x30) { if (point) exp--; continue; }
+    if (digits >= 19) return false;
+    mant = mant * 10 + <u64>(c - 0x30);
+    digits++;
+    if (point) exp--;
+  }
+  if (seen == 0) return false;
+  if (i < n) {
+    const c = load<u8>(p + <usize>i);
+    if (c != 0x65 && c != 0x45) return false;
+    i++;
+    let eneg = false;
+    if (i < n && (load<u8>(p + <usize>i) == 0x2b || load<u8>(p + <usize>i) == 0x2d)) { eneg = load<u8>(p + <usize>i) == 0x2d; i++; }
+    let e = 0, ed = 0;
+    while (i < n && isDigit(<i32>load<u8>(p + <usize>i))) { e = e * 10 + <i32>load<u8>(p + <usize>i) - 0x30; i++; ed++; }
+    if (ed == 0 || i != n) return false;
+    exp += eneg ? -e : e;
+  }
+  dMant = mant;
+  dExp = exp;
+  return true;
+}
+
+/**
+ * ±dMant × unit × 10^(dExp - milliShift) exactly when it fits: truncated to an integer (truncate),
+ * or as OPA prints a big.Rat (integer, else 10 decimals rounded half away from zero). 0 if it does not fit.
+ */
+function exactNumber(unit: u64, milliShift: i32, truncate: bool): usize {
+  if (dMant != 0 && unit > u64.MAX_VALUE / dMant) return 0;
+  let t = dMant * unit;
+  const e = dExp - milliShift;
+  const b = bufNew(48);
+  if (dNeg && t != 0) bufByte(b, 0x2d);
+  if (t == 0) { return makeInt(0); }
+  if (e >= 0) {
+    for (let k = 0; k < e; k++) { if (t > u64.MAX_VALUE / 10) return 0; t *= 10; }
+    putU64(b, t);
+    return makeNumberText(bufData(b), <usize>bufLen(b));
+  }
+  const k = -e;
+  if (k > 19) return 0;
+  const d = pow10u(k);
+  let q = t / d;
+  const r = t % d;
+  if (r == 0 || truncate) {
+    if (q == 0) return makeInt(0);
+    putU64(b, q);
+    return makeNumberText(bufData(b), <usize>bufLen(b));
+  }
+  // ten decimals of r / d, rounded half away from zero
+  let frac: u64;
+  if (k <= 9) frac = r * pow10u(10 - k);
+  else {
+    const div = pow10u(k - 10);
+    frac = r / div;
+    if ((r % div) * 2 >= div) frac++;
+  }
+  if (frac >= 10_000_000_000) { frac -= 10_000_000_000; q++; }
+  putU64(b, q);
+  bufByte(b, 0x2e);
+  const digits = malloc(10);
+  let f = frac;
+  for (let i = 9; i >= 0; i--) { store<u8>(digits + <usize>i, <u8>(0x30 + <i32>(f % 10))); f /= 10; }
+  for (let i = 0; i < 10; i++) bufByte(b, load<u8>(digits + <usize>i));
+  return makeNumberText(bufData(b), <usize>bufLen(b));
+}
+
 /** A non-negative-or-negative f64 integral value as a number (exact text beyond i64). */
 function integralNumber(f: f64): usize {
   if (f > -9.2e18 && f < 9.2e18) return makeInt(<i64>f);
@@ -88,6 +180,10 @@ export function b_units_parse_bytes(s: usize): usize {
   else return 0;
   const num = decimalNumber(numP, numN);
   if (num == 0) return 0;
+  if (decimalParts(numP, numN)) {
+    const exact = exactNumber(<u64>m, 0, true);
+    if (exact != 0) return exact;
+  }
   return integralNumber(Math.trunc(numFloat(num) * m));
 }
 
@@ -119,6 +215,10 @@ export function b_units_parse(s: usize): usize {
   else return 0;
   const num = decimalNumber(numP, numN);
   if (num == 0) return 0;
+  if (decimalParts(numP, numN)) {
+    const exact = exactNumber(<u64>m, milli ? 3 : 0, false);
+    if (exact != 0) return exact;
+  }
   let x = numFloat(num) * m;
   if (milli) x = numFloat(num) / 1000;
   if (x == Math.floor(x)) return integralNumber(x);

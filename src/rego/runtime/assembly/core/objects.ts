@@ -1,9 +1,9 @@
 // object.* builtins and json.filter / json.remove.
 
 import {
-  TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, TYPE_STRING, TYPE_NUMBER, makeObject, makeSet, makeArray, makeString,
+  TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, TYPE_STRING, TYPE_NUMBER, makeObject, makeSet, makeArray, makeString, setFinishAppends,
   objLen, objKeyAt, objValAt, objGet, objInsert, objAppendRaw, setAppendRaw, setLen, setAt, setContains,
-  arrLen, arrGet, arrAppend, valueGet, shallowCopy, objRemove, equal, numTryInt, numLastInt, makeInt,
+  arrLen, arrGet, arrAppend, valueGet, shallowCopy, equal, numTryInt, numLastInt, makeInt,
 } from '../value';
 import { typeError } from '../error';
 
@@ -72,8 +72,7 @@ function keySet(keys: usize): usize {
   if (t == TYPE_ARRAY) {
     const n = arrLen(keys);
     for (let i = 0; i < n; i++) setAppendRaw(s, arrGet(keys, i));
-    // setAppendRaw needs sorting
-    sortSet(s);
+    setFinishAppends(s); // array order → sorted, deduplicated
     return s;
   }
   if (t == TYPE_OBJECT) {
@@ -84,8 +83,6 @@ function keySet(keys: usize): usize {
   return 0;
 }
 
-import { setFinishAppends } from '../value';
-function sortSet(s: usize): void { setFinishAppends(s); }
 
 export function b_object_remove(o: usize, keys: usize): usize {
   if (load<u8>(o) != TYPE_OBJECT) return typeError('object.remove', 1, 'object', o);
@@ -280,6 +277,3 @@ export function b_json_remove(o: usize, paths: usize): usize {
   if (hasEmpty(ps)) return makeObject();
   return removeAt(o, ps, 0);
 }
-
-// objRemove is re-exported for builtins that edit fresh copies
-export function objectRemoveKey(o: usize, k: usize): void { objRemove(o, k); }

@@ -1,7 +1,7 @@
 // Set algebra (`&`, `|`, intersection, union) and membership (`in`).
 
 import {
-  TYPE_ARRAY, TYPE_SET, TYPE_OBJECT, makeSet, setLen, setAt, setContains, setAdd, setAppendRaw, compare, equal,
+  TYPE_ARRAY, TYPE_SET, TYPE_OBJECT, makeSet, setLen, setAt, setContains, setAppendRaw, compare, equal,
   makeBool, arrLen, arrGet, objLen, objValAt, valueGet,
 } from '../value';
 import { typeError } from '../error';
@@ -120,6 +120,3 @@ export function b_internal_member_3(k: usize, v: usize, c: usize): usize {
   const x = valueGet(c, k);
   return makeBool(x != 0 && equal(x, v));
 }
-
-// setAdd is part of the set API used by other core files
-export function addToSet(s: usize, v: usize): void { setAdd(s, v); }

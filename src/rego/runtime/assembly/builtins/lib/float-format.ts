@@ -43,7 +43,24 @@ function shortest(x: f64): void {
   if (nd == 0) dp = 0;
 }
 
-/** Rounds digs to `keep` digits (half to even on the digit string); adjusts nd/dp. */
+// the value whose digits are in digs (for deciding decimal ties against the exact binary value)
+let curX: f64 = 0;
+
+/** Sign of (exact |curX|) - (the decimal value of digs): -1, 0, 1; 0 also when it cannot tell. */
+function binaryVsDecimal(): i32 {
+  if (nd > 15) return 0;
+  let mant: f64 = 0;
+  for (let i = 0; i < nd; i++) mant = mant * 10 + <f64>(load<u8>(digs + <usize>i) - 0x30);
+  const k = nd - dp; // decimal value = mant / 10^k
+  if (k < 0 || k > 22) return 0;
+  const scale = Math.pow(10, <f64>k);
+  const a = Math.abs(curX);
+  const prod = a * scale;
+  const d = (prod - mant) + twoProductError(a, scale, prod);
+  return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
+/** Rounds digs to `keep` digits; a decimal tie goes the way the exact binary value lies (else to even). */
 function roundDigits(keep: i32): void {
   if (keep >= nd) return;
   if (keep < 0) { nd = 0; return; }
@@ -52,7 +69,11 @@ function roundDigits(keep: i32): void {
   if (next == 0x35) {
     let rest = false;
     for (let i = keep + 1; i < nd; i++) if (load<u8>(digs + <usize>i) != 0x30) { rest = true; break; }
-    up = rest || (keep > 0 && (load<u8>(digs + <usize>(keep - 1)) & 1) == 1);
+    if (rest) up = true;
+    else {
+      const side = binaryVsDecimal();
+      up = side > 0 || (side == 0 && keep > 0 && (load<u8>(digs + <usize>(keep - 1)) & 1) == 1);
+    }
   }
   nd = keep;
   if (up) {
@@ -114,6 +135,7 @@ export function formatFloat(b: usize, x: f64, verb: i32, prec: i32, sharp: bool)
   if (isNaN(x)) { bufBytes(b, changetype<usize>(memory.data<u8>([0x4e, 0x61, 0x4e])), 3); return; }
   if (!isFinite(x)) { bufBytes(b, changetype<usize>(memory.data<u8>([0x49, 0x6e, 0x66])), 3); return; }
   shortest(x);
+  curX = x;
   const upper = verb == 0x45 || verb == 0x47;
   if (verb == 0x65 || verb == 0x45) {
     if (prec >= 0) roundDigits(prec + 1);

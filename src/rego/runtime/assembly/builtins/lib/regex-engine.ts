@@ -4,11 +4,13 @@
 // compile error, as OPA reports for invalid patterns.
 
 import { malloc, realloc } from "../../memory";
-import { decodeRune, decodeLastRune, runeWidth, toLower, toUpper } from "./utf8";
+import { decodeRune, runeWidth, toLower, toUpper } from "./utf8";
+import { unicodeTable, unicodeTableLen } from "./unicode-tables";
 
 // ---- limits -------------------------------------------------------------------------------------
 
 const MAX_REPEAT: i32 = 1000; // RE2's bound on {m,n}
+const MAX_DEPTH: i32 = 1000; // group nesting (Go: "expression nests too deeply"); bounds parser recursion
 const MAX_NODES: i32 = 20000;
 const MAX_INSTRS: i32 = 10000; // also bounds the recursion depth of addThread
 const MAX_CLASS_RANGES: i32 = 4096;
@@ -39,6 +41,7 @@ let flags: i32 = 0;
 let failed = false;
 let nodeCount: i32 = 0;
 let capCount: i32 = 0;
+let depth: i32 = 0;
 // names of named groups: entries [cap i32, ptr usize, len i32]
 let names: usize = 0;
 let namesN: i32 = 0;
@@ -182,6 +185,7 @@ function parseFlags(): bool {
 
 function parseGroup(): usize {
   // pos is just past '('
+  if (++depth > MAX_DEPTH) return fail();
   const saved = flags;
   let cap = -1;
   if (more() && peek() == 0x3f) {
@@ -208,6 +212,7 @@ function parseGroup(): usize {
     } else {
       if (!parseFlags()) {
         // "(?i)": flags apply to the rest of the enclosing group
+        depth--;
         return node(N_EMPTY, 0, 0, 0, 0);
       }
     }
@@ -219,6 +224,7 @@ function parseGroup(): usize {
   if (!more() || peek() != 0x29) return fail();
   pos++;
   flags = saved;
+  depth--;
   return cap >= 0 ? node(N_CAP, <i32>sub, cap, 0, 0) : sub;
 }
 
@@ -269,6 +275,78 @@ function clsAddTable(t: usize, pairs: i32, negate: bool): void {
     next = load<i32>(t + (<usize>i << 3), 4) + 1;
   }
   if (next <= 0x10ffff) clsAdd(next, 0x10ffff);
+}
+
+/** Adds a packed Unicode table (see unicode-tables.ts), or its complement. */
+function clsAddPacked(t: usize, words: i32, negate: bool): void {
+  let next = 0;
+  for (let i = 0; i < words; i++) {
+    const w = load<u32>(t + (<usize>i << 2));
+    const lo = <i32>(w & 0x1fffff);
+    const hi = lo + <i32>(w >>> 21);
+    if (!negate) clsAdd(lo, hi);
+    else if (lo > next) clsAdd(next, lo - 1);
+    if (hi + 1 > next) next = hi + 1;
+  }
+  if (negate && next <= 0x10ffff) clsAdd(next, 0x10ffff);
+}
+
+/** "\p" / "\P" (pos at the 'p'/'P'): a Unicode class name, one letter or {Name} / {^Name}; adds ranges. */
+function unicodeClass(): bool {
+  let negate = peek() == 0x50;
+  pos++;
+  if (!more()) return false;
+  let np = pos, nn = 1;
+  if (peek() == 0x7b) {
+    pos++;
+    if (more() && peek() == 0x5e) { negate = !negate; pos++; }
+    np = pos;
+    while (more() && peek() != 0x7d) pos++;
+    if (!more()) return false;
+    nn = <i32>(pos - np);
+    pos++;
+  } else {
+    pos++;
+  }
+  if (nn == 3 && load<u8>(np) == 0x41 && load<u8>(np + 1) == 0x6e && load<u8>(np + 2) == 0x79) { // Any
+    if (!negate) clsAdd(0, 0x10ffff);
+    return true;
+  }
+  const t = unicodeTable(np, nn);
+  if (t == 0) return false;
+  clsAddPacked(t, unicodeTableLen, negate);
+  return true;
+}
+
+/** Sorts the class ranges by start and merges overlapping or adjacent ones (for binary search). */
+function clsFinish(): void {
+  // shell sort on (lo, hi) pairs
+  let gap = clsN >> 1;
+  while (gap > 0) {
+    for (let i = gap; i < clsN; i++) {
+      const lo = load<i32>(cls + (<usize>i << 3)), hi = load<i32>(cls + (<usize>i << 3), 4);
+      let j = i;
+      while (j >= gap && load<i32>(cls + (<usize>(j - gap) << 3)) > lo) {
+        store<i64>(cls + (<usize>j << 3), load<i64>(cls + (<usize>(j - gap) << 3)));
+        j -= gap;
+      }
+      store<i32>(cls + (<usize>j << 3), lo);
+      store<i32>(cls + (<usize>j << 3), hi, 4);
+    }
+    gap >>= 1;
+  }
+  let w = 0;
+  for (let i = 0; i < clsN; i++) {
+    const lo = load<i32>(cls + (<usize>i << 3)), hi = load<i32>(cls + (<usize>i << 3), 4);
+    if (w > 0 && lo <= load<i32>(cls + (<usize>(w - 1) << 3), 4) + 1) {
+      if (hi > load<i32>(cls + (<usize>(w - 1) << 3), 4)) store<i32>(cls + (<usize>(w - 1) << 3), hi, 4);
+    } else {
+      store<i32>(cls + (<usize>w << 3), lo);
+      store<i32>(cls + (<usize>w << 3), hi, 4);
+      w++;
+    }
+  }
+  clsN = w;
 }
 
 /** Perl class letter (d, s, w, upper-case for negation) → adds its ranges; false if not one. */
@@ -400,6 +478,7 @@ function parseClass(): usize {
     if (c == 0x5c) {
       pos++;
       if (more() && perlClass(peek())) { pos++; continue; }
+      if (more() && (peek() == 0x70 || peek() == 0x50)) { if (!unicodeClass()) failed = true; continue; }
       if (!runeEscape()) { failed = true; break; }
       lo = escRune;
     } else {
@@ -422,6 +501,7 @@ function parseClass(): usize {
     }
     clsAdd(lo, hi);
   }
+  clsFinish();
   const n = node(N_CLASS, <i32>cls, clsN, negated ? 1 : 0, 0);
   cls = saveCls;
   return n;
@@ -432,6 +512,16 @@ function perlClassNode(c: i32): usize {
   cls = malloc(<usize>clsCap * 8);
   clsN = 0;
   perlClass(c);
+  clsFinish();
+  return node(N_CLASS, <i32>cls, clsN, 0, 0);
+}
+
+function unicodeClassNode(): usize {
+  clsCap = 64;
+  cls = malloc(<usize>clsCap * 8);
+  clsN = 0;
+  if (!unicodeClass()) return fail();
+  clsFinish();
   return node(N_CLASS, <i32>cls, clsN, 0, 0);
 }
 
@@ -448,6 +538,7 @@ function parseAtom(): usize {
     if (!more()) return fail();
     const e = peek();
     if (e == 0x64 || e == 0x44 || e == 0x73 || e == 0x53 || e == 0x77 || e == 0x57) { pos++; return perlClassNode(e); }
+    if (e == 0x70 || e == 0x50) return unicodeClassNode();
     if (e == 0x62) { pos++; return node(N_ASSERT, A_WORDB, 0, 0, 0); }
     if (e == 0x42) { pos++; return node(N_ASSERT, A_NWORDB, 0, 0, 0); }
     if (e == 0x41) { pos++; return node(N_ASSERT, A_BOT, 0, 0, 0); }
@@ -512,8 +603,16 @@ function compileNode(n: usize): void {
   } else if (k == N_CLASS) {
     emit(I_CLASS, nA(n), nB(n), nC(n) | ((nF(n) & F_FOLD) != 0 ? 2 : 0));
   } else if (k == N_CAT) {
-    compileNode(<usize>nA(n));
-    compileNode(<usize>nB(n));
+    // concatenations are left-deep chains as long as the pattern: walk the spine without recursing
+    let count = 0;
+    let m = n;
+    while (nKind(m) == N_CAT) { count++; m = <usize>nA(m); }
+    const rights = malloc(<usize>count << 2);
+    let i = count;
+    m = n;
+    while (nKind(m) == N_CAT) { store<u32>(rights + (<usize>(--i) << 2), <u32>nB(m)); m = <usize>nA(m); }
+    compileNode(m);
+    for (let j = 0; j < count && !failed; j++) compileNode(<usize>load<u32>(rights + (<usize>j << 2)));
   } else if (k == N_ALT) {
     const split = emit(I_SPLIT, 0, 0, 0);
     setX(split, progN);
@@ -580,6 +679,7 @@ export function reCompile(p: usize, n: i32): usize {
   failed = false;
   nodeCount = 0;
   capCount = 0;
+  depth = 0;
   names = 0;
   namesN = 0;
   namesCap = 0;
@@ -701,9 +801,14 @@ function classMatch(pc: i32, c: i32): bool {
 }
 
 function inRanges(ranges: usize, n: i32, c: i32): bool {
-  for (let i = 0; i < n; i++) {
-    const p = ranges + (<usize>i << 3);
-    if (c >= load<i32>(p) && c <= load<i32>(p, 4)) return true;
+  // sorted, disjoint ranges: binary search
+  let lo = 0, hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const p = ranges + (<usize>mid << 3);
+    if (c < load<i32>(p)) hi = mid - 1;
+    else if (c > load<i32>(p, 4)) lo = mid + 1;
+    else return true;
   }
   return false;
 }

@@ -1,0 +1,48 @@
+// The audit stream and its subjects. (These belong with the others in src/bus/subjects.ts; they are
+// here until that module takes them.)
+import { createHash } from 'node:crypto';
+
+/** JetStream stream holding every decision record; subjects `portcullis.audit.>`. */
+export const auditStream = 'PORTCULLIS_AUDIT';
+export const auditWildcard = 'portcullis.audit.>';
+
+/** Phases a decision is made in (policy input `phase`). */
+export type AuditPhase = 'token' | 'introspect' | 'register' | 'authorize';
+export const auditPhases: readonly AuditPhase[] = ['token', 'introspect', 'register', 'authorize'];
+export type AuditOutcome = 'allow' | 'deny' | 'error';
+export const auditOutcomes: readonly AuditOutcome[] = ['allow', 'deny', 'error'];
+
+const plainToken = /^[A-Za-z0-9_-]{1,64}$/;
+const phasePattern = /^(?:token|introspect|register|authorize)$/;
+const outcomePattern = /^(?:allow|deny|error)$/;
+
+/**
+ * The subject token of an untrusted id (client_id, decision id): itself when it is 1–64 of
+ * `A-Z a-z 0-9 _ -`, else `=` and 32 hex digits of its SHA-256 (`=` never starts a plain token, so the
+ * two forms cannot collide); `_` when there is none. A query filters by the same encoding.
+ */
+export function idToken(id: string | null | undefined): string {
+  if (id === null || id === undefined || id === '') return '_';
+  if (plainToken.test(id) && id !== '_') return id;
+  return `=${createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
+/**
+ * `portcullis.audit.<phase>.<outcome>.<client>.<decision>` — one decision record. Client and decision id
+ * are `idToken`s, so a consumer's filter subject selects by phase, outcome, client and decision id on the
+ * server, e.g. `portcullis.audit.*.deny.my-client.*`.
+ */
+export function auditSubject(phase: AuditPhase, outcome: AuditOutcome, clientId: string | null | undefined, decisionId: string | null | undefined): string {
+  if (!phasePattern.test(phase)) throw new TypeError(`unknown decision phase ${JSON.stringify(phase)}`);
+  if (!outcomePattern.test(outcome)) throw new TypeError(`unknown decision outcome ${JSON.stringify(outcome)}`);
+  return `portcullis.audit.${phase}.${outcome}.${idToken(clientId)}.${idToken(decisionId)}`;
+}
+
+/** The filter subject for a query; an absent field is `*`. */
+export function auditFilterSubject(f: { phase?: AuditPhase | undefined; outcome?: AuditOutcome | undefined; clientId?: string | undefined; decisionId?: string | undefined }): string {
+  if (f.phase !== undefined && !phasePattern.test(f.phase)) throw new TypeError(`unknown decision phase ${JSON.stringify(f.phase)}`);
+  if (f.outcome !== undefined && !outcomePattern.test(f.outcome)) throw new TypeError(`unknown decision outcome ${JSON.stringify(f.outcome)}`);
+  const client = f.clientId === undefined ? '*' : idToken(f.clientId);
+  const decision = f.decisionId === undefined ? '*' : idToken(f.decisionId);
+  return `portcullis.audit.${f.phase ?? '*'}.${f.outcome ?? '*'}.${client}.${decision}`;
+}

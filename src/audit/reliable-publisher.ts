@@ -1,0 +1,179 @@
+// Acknowledged JetStream publishes that never block the caller and survive a brief NATS outage: a
+// bounded number in flight, the rest in a bounded buffer; a failed or unacknowledged publish goes back
+// into the buffer and is retried with backoff. Each message carries a Nats-Msg-Id, so a retry of a
+// publish the server did store (its acknowledgement was lost) is dropped by the stream's duplicate
+// window instead of stored twice. Only when the buffer is full is a message dropped — counted as a gap.
+import { type MsgHdrs, headers as makeHeaders } from '@nats-io/transport-node';
+
+/** What it needs of src/bus's JetStreamPipeline: a publish resolving once JetStream stored the message. */
+export interface AcknowledgedPublisher {
+  publish(subject: string, data: Uint8Array, hdrs?: MsgHdrs, key?: string): Promise<number>;
+}
+
+export interface ReliablePublisherOptions {
+  /** Publishes awaiting acknowledgement at once; default 1 024. */
+  maxInFlight?: number;
+  /** Messages waiting to be sent or retried; beyond it new ones are dropped and counted; default 100 000. */
+  maxBuffered?: number;
+  /** First retry delay after a failure, ms (doubles up to 2 s); default 50. */
+  retryMs?: number;
+}
+
+interface Item {
+  subject: string;
+  data: Uint8Array;
+  msgId: string;
+}
+
+export interface ReliablePublisherStats {
+  /** Stored and acknowledged. */
+  acknowledged: number;
+  /** Publishes that failed or timed out and were put back. */
+  retries: number;
+  /** Dropped because the buffer was full: the gap. */
+  dropped: number;
+  buffered: number;
+  inFlight: number;
+}
+
+export class ReliablePublisher {
+  readonly #out: AcknowledgedPublisher;
+  readonly #maxInFlight: number;
+  readonly #maxBuffered: number;
+  readonly #retryMs: number;
+  #buffer: Item[] = [];
+  #head = 0;
+  #inFlight = 0;
+  #pausedUntil = 0;
+  #delay: number;
+  #timer: NodeJS.Timeout | undefined;
+  #pumpScheduled = false;
+  #closed = false;
+  #idle: (() => void)[] = [];
+  acknowledged = 0;
+  retries = 0;
+  dropped = 0;
+
+  constructor(out: AcknowledgedPublisher, opts: ReliablePublisherOptions = {}) {
+    this.#out = out;
+    this.#maxInFlight = opts.maxInFlight ?? 1024;
+    this.#maxBuffered = opts.maxBuffered ?? 100_000;
+    this.#retryMs = opts.retryMs ?? 50;
+    this.#delay = this.#retryMs;
+    if (!(this.#maxInFlight >= 1 && this.#maxBuffered >= 1)) throw new TypeError('maxInFlight and maxBuffered must be at least 1');
+  }
+
+  get buffered(): number {
+    return this.#buffer.length - this.#head;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  stats(): ReliablePublisherStats {
+    return { acknowledged: this.acknowledged, retries: this.retries, dropped: this.dropped, buffered: this.buffered, inFlight: this.#inFlight };
+  }
+
+  /** Queues one message; returns false when it was dropped (buffer full or closed). Never throws, never waits. */
+  send(subject: string, data: Uint8Array, msgId: string): boolean {
+    if (this.#closed || this.buffered >= this.#maxBuffered) {
+      this.dropped++;
+      return false;
+    }
+    this.#buffer.push({ subject, data, msgId });
+    this.#schedulePump();
+    return true;
+  }
+
+  /** Resolves when nothing is buffered or in flight (true), or after `timeoutMs` (false). */
+  drain(timeoutMs: number): Promise<boolean> {
+    if (this.buffered === 0 && this.#inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#idle = this.#idle.filter((f) => f !== done);
+        resolve(false);
+      }, timeoutMs);
+      const done = (): void => {
+        clearTimeout(t);
+        resolve(true);
+      };
+      this.#idle.push(done);
+    });
+  }
+
+  /** Stops sending; what is still buffered counts as dropped. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.dropped += this.buffered;
+    this.#buffer = [];
+    this.#head = 0;
+  }
+
+  #schedulePump(): void {
+    if (this.#pumpScheduled || this.#timer) return;
+    this.#pumpScheduled = true;
+    // Gather every send of this event-loop turn; the pipeline writes them in one go.
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    if (this.#closed) return;
+    const wait = this.#pausedUntil - Date.now();
+    if (wait > 0) {
+      if (!this.#timer) {
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          this.#pump();
+        }, wait);
+      }
+      return;
+    }
+    while (this.#inFlight < this.#maxInFlight && this.#head < this.#buffer.length) {
+      const item = this.#buffer[this.#head++] as Item;
+      this.#inFlight++;
+      const h = makeHeaders();
+      h.set('Nats-Msg-Id', item.msgId);
+      this.#out.publish(item.subject, item.data, h, item.msgId).then(
+        () => this.#settled(item, true),
+        () => this.#settled(item, false),
+      );
+    }
+    if (this.#head > 4096 && this.#head * 2 > this.#buffer.length) {
+      this.#buffer = this.#buffer.slice(this.#head);
+      this.#head = 0;
+    }
+    this.#checkIdle();
+  }
+
+  #settled(item: Item, ok: boolean): void {
+    this.#inFlight--;
+    if (ok) {
+      this.acknowledged++;
+      this.#delay = this.#retryMs;
+    } else if (!this.#closed) {
+      this.retries++;
+      // Back to the front, so order is kept as far as a retry allows; the buffer bound applies to new sends only.
+      if (this.#head > 0) this.#buffer[--this.#head] = item;
+      else this.#buffer.unshift(item);
+      this.#pausedUntil = Date.now() + this.#delay;
+      this.#delay = Math.min(2000, this.#delay * 2);
+    } else {
+      this.dropped++;
+    }
+    this.#schedulePump();
+    this.#checkIdle();
+  }
+
+  #checkIdle(): void {
+    if (this.buffered === 0 && this.#inFlight === 0 && this.#idle.length > 0) {
+      const idle = this.#idle;
+      this.#idle = [];
+      for (const f of idle) f();
+    }
+  }
+}

@@ -1,0 +1,25 @@
+// Where policy bundles and the active-version pointer live in JetStream. (These names belong with the
+// others in src/bus/subjects.ts; they are here until that module takes them.)
+
+/**
+ * Object store `portcullis_bundles`: one object per published version, named by the version (its
+ * content hash), holding the bundle as a .tar.gz exactly as `opa build -t wasm` lays it out.
+ */
+export const bundlesObjectStore = 'portcullis_bundles';
+
+/**
+ * KV bucket `portcullis_policy`:
+ * - `active` → `ActivePointer`, the version every host must run (rollback = pointing it at an older one);
+ * - `versions.<version>` → `PolicyVersion`, the record of one publish.
+ * Hosts watch `active`; policy data (`data.oauth_config`) lives apart, in `portcullis_policy_data`.
+ */
+export const policyBucket = 'portcullis_policy';
+export const activeKey = 'active';
+
+/** A version is the first 16 hex digits of the SHA-256 of a bundle's content. */
+export const versionPattern = /^[0-9a-f]{16}$/;
+
+export function versionKey(version: string): string {
+  if (!versionPattern.test(version)) throw new TypeError(`not a policy version: ${JSON.stringify(version)}`);
+  return `versions.${version}`;
+}

@@ -1,0 +1,62 @@
+// Introspection: request parsing, resource-server binding, states, the response.
+import t from 'tap';
+import { type Decision, OAuthError, type TokenRecord, activeResponse, bindingFor, readIntrospectionRequest, readRevocationRequest, tokenState } from '../../src/oauth/index.js';
+
+const decision: Decision = { allow: true, scopes: ['read', 'write'], ttl: 60, jit_single_use: false, obligations: [{ type: 'audit' }], reason: '' };
+const record = (over: Partial<TokenRecord> = {}): TokenRecord => ({
+  client_id: 'app',
+  token_type: 'Bearer',
+  iat: 100,
+  exp: 200,
+  scope: ['read', 'write'],
+  aud: ['https://rs.example'],
+  servers: ['rs'],
+  resources: [],
+  jit_single_use: false,
+  decision_id: 'd0',
+  policy_version: 'v1',
+  input: { resources: [], scopes: [], subject: null, context: { phase: 'token', grant_type: 'client_credentials', client: { client_id: 'app', client_type: 'confidential', software_id: null, software_statement: {}, metadata: {}, scope: null }, environment: { ip: '', user_agent: '', time: '', time_unix: 0 } } },
+  decision,
+  ...over,
+});
+const rs = { id: 'rs', client_id: 'rs-client', resource: 'https://rs.example' };
+const other = { id: 'other', client_id: 'o', resource: 'https://other.example' };
+
+t.test('states', async (t) => {
+  t.equal(tokenState(record(), 150), 'active');
+  t.equal(tokenState(record(), 200), 'expired');
+  t.equal(tokenState(record({ revoked_at: 1 }), 150), 'revoked');
+  t.equal(tokenState(record({ consumed_at: 1 }), 150), 'consumed');
+});
+
+t.test('binding', async (t) => {
+  t.equal(bindingFor(record(), [other, rs]), rs);
+  t.equal(bindingFor(record(), [other]), null);
+  t.equal(bindingFor(record(), []), null);
+  t.equal(bindingFor(record({ aud: [] }), [other]), other, 'a token without audience: any resource server');
+});
+
+t.test('response narrows scopes, merges obligations', async (t) => {
+  const r = activeResponse(record(), { ...decision, scopes: ['read'], obligations: [] }, 'd1', 'v2', 'https://as.example');
+  t.match(r, { active: true, scope: 'read', client_id: 'app', exp: 200, iat: 100, aud: ['https://rs.example'], obligations: [{ type: 'audit' }], decision_id: 'd1', token_decision_id: 'd0', policy_version: 'v2', iss: 'https://as.example' });
+});
+
+t.test('request parsing', async (t) => {
+  const p = (o: Record<string, string>) => new Map(Object.entries(o).map(([k, v]) => [k, [v]]));
+  t.same(readIntrospectionRequest(p({ token: 'x', rs_context: '{"action":"read"}' }), undefined), { token: 'x', rsContext: { action: 'read' } });
+  t.same(readIntrospectionRequest(p({ token: 'x' }), { action: 'write' }), { token: 'x', rsContext: { action: 'write' } });
+  const codeOf = (fn: () => unknown) => {
+    try {
+      fn();
+      return 'ok';
+    } catch (e) {
+      return (e as OAuthError).error;
+    }
+  };
+  t.equal(codeOf(() => readIntrospectionRequest(p({}), undefined)), 'invalid_request');
+  t.equal(codeOf(() => readIntrospectionRequest(p({ token: 'x', rs_context: '[1]' }), undefined)), 'invalid_request');
+  t.equal(codeOf(() => readIntrospectionRequest(p({ token: 'x', rs_context: '{' }), undefined)), 'invalid_request');
+  t.equal(codeOf(() => readIntrospectionRequest(p({ token: 'x', token_type_hint: 'id_token' }), undefined)), 'unsupported_token_type');
+  t.equal(codeOf(() => readRevocationRequest(p({ token: 'x', token_type_hint: 'refresh_token' }))), 'ok');
+  t.ok(new OAuthError('invalid_request', 'x'));
+});

@@ -1,0 +1,18 @@
+import { verifyDpopProof } from '/work/main/src/oauth/dpop/index.js';
+import { verifyClientAssertion } from '/work/main/src/oauth/assertion/index.js';
+import { BoundedFetcher, JwksCache } from '/work/main/src/oauth/fetch/index.js';
+import { MemoryReplayStore } from '/work/main/src/oauth/replay/index.js';
+import { clientAssertion, dpopProof, makeKey } from '/work/main/test/helpers/oauth-keys.js';
+const key = await makeKey('ES256');
+const n = 2000;
+const proofs = await Promise.all(Array.from({ length: n }, () => dpopProof(key)));
+const replay = new MemoryReplayStore();
+let t0 = performance.now();
+for (const p of proofs) await verifyDpopProof(p, { method: 'POST', url: 'https://as.example/token' }, { replay });
+console.log(`DPoP verify: ${((performance.now() - t0) * 1000 / n).toFixed(0)} µs/proof`);
+const client = { client_id: 'svc', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] } };
+const keys = new JwksCache(new BoundedFetcher());
+const as = await Promise.all(Array.from({ length: n }, () => clientAssertion(key, 'svc', 'https://as.example')));
+t0 = performance.now();
+for (const a of as) await verifyClientAssertion({ clientId: 'svc', assertion: a }, { ...client, jwks: JSON.parse(JSON.stringify(client.jwks)) }, { audiences: ['https://as.example'], keys, replay });
+console.log(`assertion verify (record decoded afresh): ${((performance.now() - t0) * 1000 / n).toFixed(0)} µs/assertion`);
