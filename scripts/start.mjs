@@ -67,7 +67,9 @@ if (await answers(natsHost, natsPort)) {
   const store = join(root, 'var', 'nats');
   mkdirSync(store, { recursive: true });
   console.error(`portcullis: no NATS server at ${natsUrl}; starting nats-server -js on 127.0.0.1:${port} (store ${store})`);
-  nats = spawn('nats-server', ['-js', '-sd', store, '-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const logFile = join(root, 'var', 'nats.log');
+  nats = spawn('nats-server', ['-js', '-sd', store, '-a', '127.0.0.1', '-p', String(port), '-l', logFile], { stdio: 'ignore' });
+  console.error(`portcullis: nats-server log in ${logFile}`);
   usedUrl = `nats://127.0.0.1:${port}`;
   if (!(await waitFor('127.0.0.1', port, 10_000))) {
     console.error('portcullis: nats-server did not start');

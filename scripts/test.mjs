@@ -6,7 +6,7 @@ ensureDependencies();
 ensureNatsServer();
 build(); // includes the type-check (tsc) and the Rego runtime
 const args = process.argv.slice(2);
-const r = spawnSync(process.execPath, [`${root}/node_modules/tap/dist/esm/run.mjs`, ...(args.length ? args : ['test/'])], {
+const r = spawnSync(process.execPath, [`${root}/node_modules/tap/dist/esm/run.mjs`, ...args], {
   stdio: 'inherit',
   cwd: root,
 });

@@ -39,7 +39,7 @@ export async function runHttpBench(kind: HttpBenchKind, args: string[]): Promise
   }
   if (opts.only !== 'peer') {
     try {
-      portcullis = await measureSide(kind, startPortcullis, opts);
+      portcullis = await measureSide(kind, () => startPortcullis(opts.profileDir ? { profileDir: opts.profileDir } : {}), opts);
       rows.unshift(portcullis);
     } catch (err) {
       failure = err;

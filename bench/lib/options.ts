@@ -12,6 +12,8 @@ export interface HttpBenchOptions {
   only: 'both' | 'portcullis' | 'peer';
   /** Tokens minted for the introspection benchmark (default 256). */
   tokens: number;
+  /** Write V8 CPU profiles of the Portcullis process (and its worker threads) into this directory. */
+  profileDir?: string;
 }
 
 export const httpBenchUsage = `options:
@@ -19,7 +21,8 @@ export const httpBenchUsage = `options:
   --connections <n>   concurrent connections (default 64)
   --warmup <s>        warm-up seconds per target (default 2)
   --only <side>       portcullis | peer | both (default both)
-  --tokens <n>        tokens minted for introspection (default 256)`;
+  --tokens <n>        tokens minted for introspection (default 256)
+  --profile <dir>     write V8 CPU profiles of the Portcullis process into <dir> (open in Chrome DevTools)`;
 
 function positive(name: string, v: string | undefined, dflt: number, allowZero = false): number {
   if (v === undefined) return dflt;
@@ -37,6 +40,7 @@ export function parseHttpBenchOptions(args: string[]): HttpBenchOptions {
       warmup: { type: 'string' },
       only: { type: 'string' },
       tokens: { type: 'string' },
+      profile: { type: 'string' },
     },
     strict: true,
   });
@@ -48,5 +52,6 @@ export function parseHttpBenchOptions(args: string[]): HttpBenchOptions {
     warmupSeconds: positive('warmup', values.warmup, 2, true),
     only,
     tokens: Math.round(positive('tokens', values.tokens, 256)),
+    ...(values.profile ? { profileDir: values.profile } : {}),
   };
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './child.js';
 import { startNats } from './nats.js';
@@ -41,7 +41,12 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`Portcullis not ready after ${timeoutMs} ms: ${last}`);
 }
 
-export async function startPortcullis(): Promise<BenchTarget> {
+export interface PortcullisOptions {
+  /** Directory for V8 CPU profiles (`--cpu-prof`) of the server process. */
+  profileDir?: string;
+}
+
+export async function startPortcullis(opts: PortcullisOptions = {}): Promise<BenchTarget> {
   const fromSource = existsSync(join(root, 'src', 'cli', 'commands', 'serve.ts'));
   if (!fromSource && !existsSync(join(root, 'dist', 'src', 'cli', 'commands', 'serve.js'))) {
     throw new Error('the serve command (src/cli/commands/serve.ts) is not there yet');
@@ -59,7 +64,7 @@ export async function startPortcullis(): Promise<BenchTarget> {
     const server = await startChild({
       name: 'portcullis serve',
       command: process.execPath,
-      args: [join(root, 'bin', 'portcullis.js'), 'serve'],
+      args: [...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.profileDir)}`] : []), join(root, 'bin', 'portcullis.js'), 'serve'],
       cwd: varDir,
       env: {
         PORTCULLIS_NATS_URL: nats.url,

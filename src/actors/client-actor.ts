@@ -84,6 +84,10 @@ export class ClientActor implements ActorBehavior {
     this.#o.store.releaseShard(shard);
   }
 
+  releaseAll(): void {
+    this.#o.store.releaseAll();
+  }
+
   async #authenticate(key: string, creds: ClientCredentials): Promise<ClientRecord> {
     if (clientActorKey(creds.clientId) !== key) throw new TypeError('credentials routed to the wrong client actor');
     const v = await this.#o.store.get(key);
@@ -101,6 +105,7 @@ export class ClientActor implements ActorBehavior {
       params,
       environment: env,
       resolveResources: (indicators, types) => this.#resolveResources(indicators, types),
+      isKnownIndicator: (i) => this.#o.policyData.resourceServerByIndicator(i) !== undefined,
       decide: (input) => this.#o.decider.decide('token', input),
       mint: (input, decided, scopes, ttl) => this.#mint(client, input, decided, scopes, ttl),
       defaultTtl: this.#o.defaultTtl,

@@ -81,6 +81,11 @@ export class RecordStore<T> {
     this.#cache.deleteWhere((k) => shardOf(k, this.#shards) === shard);
   }
 
+  /** Forgets every record (the host is stopping). */
+  releaseAll(): void {
+    this.#cache.clear();
+  }
+
   keys(): Promise<string[]> {
     return this.#kv.keys();
   }

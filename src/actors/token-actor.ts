@@ -53,6 +53,10 @@ export class TokenActor implements ActorBehavior {
     this.#o.store.releaseShard(shard);
   }
 
+  releaseAll(): void {
+    this.#o.store.releaseAll();
+  }
+
   async #store(hash: string, record: TokenRecord): Promise<null> {
     await this.#o.store.create(hash, record);
     this.#o.events.publish('issued', hash, record);

@@ -149,23 +149,29 @@ export async function followAudit(bus: BusConnection, filter: Omit<AuditFilter, 
     messages.stop();
     void consumer.delete().catch(() => undefined);
   };
+  async function* entries(): AsyncGenerator<AuditEntry> {
+    try {
+      for await (const m of messages) {
+        let entry: AuditEntry;
+        try {
+          entry = entryOf(m);
+        } catch {
+          continue;
+        }
+        if (matches(entry.record, filter)) yield entry;
+      }
+    } finally {
+      stop();
+    }
+  }
+  const gen = entries();
   return {
     stop,
-    async *[Symbol.asyncIterator]() {
-      try {
-        for await (const m of messages) {
-          let entry: AuditEntry;
-          try {
-            entry = entryOf(m);
-          } catch {
-            continue;
-          }
-          if (matches(entry.record, filter)) yield entry;
-        }
-      } finally {
-        stop();
-      }
-    },
+    // One iterator for the follower's life: leaving a `for await` early does not end it, `stop()` does.
+    [Symbol.asyncIterator]: () => ({
+      next: () => gen.next(),
+      return: async () => ({ done: true, value: undefined }),
+    }),
   };
 }
 

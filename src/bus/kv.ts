@@ -53,7 +53,8 @@ export class KvStore<T> {
 
   /** Marks the key deleted, if its last revision is `expected` when given. */
   delete(key: string, expected?: number): Promise<number> {
-    const h = expected === undefined ? makeHeaders() : JetStreamPipeline.expectRevision(expected);
+    const h = makeHeaders();
+    if (expected !== undefined) h.set('Nats-Expected-Last-Subject-Sequence', String(expected));
     h.set('KV-Operation', 'DEL');
     return this.#pipeline.publish(kvPutSubject(this.bucket, key), new Uint8Array(0), h, key);
   }

@@ -8,6 +8,8 @@ import { BusError, RevisionConflictError, timedOut, unavailable } from './errors
 /** JetStream API error code for "wrong last sequence" (a lost revision compare-and-set). */
 const wrongLastSequence = 10071;
 
+let absentHeaders: MsgHdrs | undefined;
+
 interface Pending {
   resolve(seq: number): void;
   reject(err: Error): void;
@@ -121,6 +123,12 @@ export class JetStreamPipeline {
 
   /** Headers for a compare-and-set write: the subject's last sequence must be `revision` (0 = absent). */
   static expectRevision(revision: number): MsgHdrs {
+    // Creates are the hot case (every new token): one shared, never-mutated header set.
+    if (revision === 0) {
+      absentHeaders ??= makeHeaders();
+      if (!absentHeaders.has('Nats-Expected-Last-Subject-Sequence')) absentHeaders.set('Nats-Expected-Last-Subject-Sequence', '0');
+      return absentHeaders;
+    }
     const h = makeHeaders();
     h.set('Nats-Expected-Last-Subject-Sequence', String(revision));
     return h;

@@ -2,7 +2,7 @@
 // in `Config`), then environment variables, then explicit overrides. Bad values fail with the name.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { type Config, type OptionSpec, options } from './options.js';
+import { type Config, type OptionSpec, options, roles } from './options.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -14,6 +14,9 @@ function coerce(spec: OptionSpec, raw: unknown, from: string): unknown {
     case 'string':
     case 'optional-string':
       if (typeof raw !== 'string' || raw === '') throw new ConfigError(`${where} must be a non-empty string`);
+      return raw;
+    case 'role':
+      if (typeof raw !== 'string' || !(roles as readonly string[]).includes(raw)) throw new ConfigError(`${where} must be one of ${roles.join(', ')}`);
       return raw;
     case 'bool':
       if (typeof raw === 'boolean') return raw;

@@ -2,7 +2,12 @@
 // comes from, where one does). The README's configuration table is this table.
 import { availableParallelism, hostname } from 'node:os';
 
+/** Which parts of the server a process runs (issue 7): HTTP frontend, actor host, or both. */
+export type Role = 'all' | 'frontend' | 'actors';
+export const roles: readonly Role[] = ['all', 'frontend', 'actors'];
+
 export interface Config {
+  role: Role;
   host: string;
   port: number;
   natsUrl: string;
@@ -28,7 +33,7 @@ export interface Config {
   trustProxy: boolean;
 }
 
-type Kind = 'string' | 'int' | 'bool' | 'optional-string';
+type Kind = 'string' | 'int' | 'bool' | 'optional-string' | 'role';
 
 export interface OptionSpec<K extends keyof Config = keyof Config> {
   key: K;
@@ -45,6 +50,13 @@ function opt<K extends keyof Config>(spec: OptionSpec<K>): OptionSpec<K> {
 }
 
 export const options = [
+  opt({
+    key: 'role',
+    env: 'PORTCULLIS_ROLE',
+    kind: 'role',
+    doc: 'What this process runs: `frontend` (HTTP only), `actors` (actor host and policy workers; HTTP only for /healthz, /readyz, /metrics) or `all`.',
+    default: (): Role => 'all',
+  }),
   opt({ key: 'host', env: 'PORTCULLIS_HOST', kind: 'string', doc: 'Address the HTTP frontend listens on.', default: () => '127.0.0.1' }),
   opt({ key: 'port', env: 'PORTCULLIS_PORT', kind: 'int', doc: 'Port the HTTP frontend listens on (0 = any free port).', default: () => 8080, min: 0, max: 65535 }),
   opt({ key: 'natsUrl', env: 'PORTCULLIS_NATS_URL', kind: 'string', doc: 'NATS server URL(s), comma-separated.', default: () => 'nats://127.0.0.1:4222' }),
@@ -58,7 +70,7 @@ export const options = [
   opt({ key: 'adminKey', env: 'PORTCULLIS_ADMIN_KEY', kind: 'optional-string', doc: 'Bearer key for /admin/... (≥ 32 bytes); unset disables the admin API.', default: () => undefined }),
   opt({ key: 'hostId', env: 'PORTCULLIS_HOST_ID', kind: 'string', doc: 'This actor host’s id in shard leases (A-Z a-z 0-9 _ -).', default: () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}` }),
   opt({ key: 'shards', env: 'PORTCULLIS_SHARDS', kind: 'int', doc: 'Shards per actor kind; every process of a deployment must agree.', default: () => 64, min: 1, max: 4096 }),
-  opt({ key: 'replicas', env: 'PORTCULLIS_REPLICAS', kind: 'int', doc: 'JetStream replicas of every bucket and stream (3 on a cluster).', default: () => 1, min: 1, max: 5 }),
+  opt({ key: 'replicas', env: 'PORTCULLIS_REPLICAS', kind: 'int', doc: 'JetStream replicas of every bucket and stream; 0 = automatic: 3 when the NATS server is in a cluster, 1 alone.', default: () => 0, min: 0, max: 5 }),
   opt({ key: 'leaseTtlMs', env: 'PORTCULLIS_LEASE_TTL_MS', kind: 'int', doc: 'Shard lease lifetime; a dead host’s shards move after this.', default: () => 10_000, min: 200 }),
   opt({ key: 'leaseRenewMs', env: 'PORTCULLIS_LEASE_RENEW_MS', kind: 'int', doc: 'Lease renewal and rebalancing interval (≤ half the lease lifetime).', default: (c) => Math.floor((c.leaseTtlMs ?? 10_000) / 3), min: 50 }),
   opt({ key: 'requestTimeoutMs', env: 'PORTCULLIS_REQUEST_TIMEOUT_MS', kind: 'int', doc: 'Deadline of one request inside the server (actor calls, retries included).', default: () => 3000, min: 10 }),

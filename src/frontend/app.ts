@@ -8,6 +8,8 @@ import { introspect } from './endpoints/introspect.js';
 import { jwks, metadata } from './endpoints/metadata.js';
 import { revoke } from './endpoints/revoke.js';
 import { token } from './endpoints/token.js';
+import { forwardAuthPath } from './forward-auth-request.js';
+import { forwardAuthRoute } from './forward-auth.js';
 import { type Exchange, beginExchange, send } from './lib/http.js';
 
 export interface Frontend {
@@ -36,7 +38,12 @@ function methodNotAllowed(allow: string): (ex: Exchange, ctx: FrontendContext) =
 
 type Route = (ex: Exchange, ctx: FrontendContext) => void;
 
-export function startFrontend(ctx: FrontendContext): Promise<Frontend> {
+export interface FrontendOptions {
+  /** Serve only /healthz, /readyz and /metrics (an actor host's HTTP side, role `actors`). */
+  probesOnly?: boolean;
+}
+
+export function startFrontend(ctx: FrontendContext, opts: FrontendOptions = {}): Promise<Frontend> {
   const app = uWS.App();
   const route = (paramCount: number, handler: Route) => (res: uWS.HttpResponse, req: uWS.HttpRequest) => handler(beginExchange(res, req, paramCount), ctx);
   const postOnly = (path: string, handler: Route): void => {
@@ -47,16 +54,20 @@ export function startFrontend(ctx: FrontendContext): Promise<Frontend> {
     app.get(path, route(0, (ex) => handler(ex)));
     app.any(path, route(0, methodNotAllowed('GET')));
   };
-  postOnly('/token', token);
-  postOnly('/introspect', introspect);
-  postOnly('/revoke', revoke);
-  getOnly('/.well-known/oauth-authorization-server', metadata(ctx));
-  getOnly('/jwks', jwks(ctx));
   getOnly('/healthz', healthz);
   getOnly('/readyz', readyz(ctx));
   getOnly('/metrics', metrics(ctx));
-
-  const adminMethods = ['get', 'post', 'put', 'patch', 'del'] as const;
+  // An actor host's HTTP side stops here: probes and metrics only.
+  const adminMethods = opts.probesOnly ? [] : (['get', 'post', 'put', 'patch', 'del'] as const);
+  if (!opts.probesOnly) {
+    postOnly('/token', token);
+    postOnly('/introspect', introspect);
+    postOnly('/revoke', revoke);
+    getOnly('/.well-known/oauth-authorization-server', metadata(ctx));
+    getOnly('/jwks', jwks(ctx));
+    app.any(forwardAuthPath, forwardAuthRoute(ctx));
+    app.any(`${forwardAuthPath}/*`, forwardAuthRoute(ctx));
+  }
   for (const m of adminMethods) {
     app[m]('/admin/clients', route(0, adminClients));
     app[m]('/admin/clients/:id', route(1, adminClients));

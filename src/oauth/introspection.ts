@@ -65,7 +65,7 @@ export function buildIntrospectInput(record: TokenRecord, rs: ResourceServer, rs
         iat: record.iat,
         exp: record.exp,
         decision_id: record.decision_id,
-        decision: record.decision,
+        obligations: record.decision.obligations,
       },
     },
   };

@@ -44,8 +44,16 @@ export interface PolicyContext {
   rs_context?: Record<string, unknown>;
   /** At introspection: the resource server asking. */
   resource_server?: { id: string; client_id: string; resource: string };
-  /** At introspection: the token as issued. */
-  token?: { scopes: string[]; resources: PolicyResource[]; jit_single_use: boolean; iat: number; exp: number; decision_id: string; decision: Decision };
+  /** At introspection: the token as issued (its issuance decision's id and obligations, not the whole decision). */
+  token?: {
+    scopes: string[];
+    resources: PolicyResource[];
+    jit_single_use: boolean;
+    iat: number;
+    exp: number;
+    decision_id: string;
+    obligations: Decision['obligations'];
+  };
 }
 
 export interface PolicyInput {

@@ -3,10 +3,18 @@ import { OAuthError } from './errors.js';
 
 export const maxResources = 16;
 
-export function parseResourceIndicators(values: readonly string[]): string[] {
+/**
+ * Checks indicators; `known` (optional) says an indicator is one registered (and so already checked),
+ * which spares parsing it as a URL on every request.
+ */
+export function parseResourceIndicators(values: readonly string[], known?: (v: string) => boolean): string[] {
   if (values.length > maxResources) throw new OAuthError('invalid_target', `at most ${maxResources} resource parameters are allowed`);
   const out: string[] = [];
   for (const v of values) {
+    if (known?.(v)) {
+      if (!out.includes(v)) out.push(v);
+      continue;
+    }
     let url: URL;
     try {
       url = new URL(v);

@@ -1,6 +1,7 @@
 // The one way a policy.wasm is loaded — by the policy workers, the conformance runner, the tests and the
 // benchmarks: instantiated against the OPA ABI imports and driven by the SDK's own `LoadedPolicy`, so a
-// module built by `opa build -t wasm` and one built by us are evaluated by exactly the same code.
+// module built by `opa build -t wasm` and one built by us are evaluated by exactly the same code (for ABI
+// ≥ 1.2, `FastEval` below: the SDK's opa_eval fast path without its per-call copies).
 //
 // Why not the SDK's `loadPolicy(wasm, memory, customBuiltins)`: it consults its own builtins before
 // custom ones, so its C-style `sprintf` would shadow ours (Go fmt, as OPA), and its abort handler decodes
@@ -77,13 +78,23 @@ export async function loadRegoPolicy(wasm: Uint8Array | WebAssembly.Module, data
   if (data !== undefined) loaded.setData(data as object);
   const entrypoints = loaded.entrypoints as Record<string, number>;
   const encoder = new TextEncoder();
-  const run = (bytes: ArrayBuffer | undefined, entrypoint: string | number): ResultSet => {
-    if (typeof entrypoint === 'string' && !Object.hasOwn(entrypoints, entrypoint)) {
+  const entrypointId = (entrypoint: string | number): number => {
+    if (typeof entrypoint === 'number') return entrypoint;
+    const id = Object.hasOwn(entrypoints, entrypoint) ? entrypoints[entrypoint] : undefined;
+    if (id === undefined) {
       throw new TypeError(`unknown entrypoint '${entrypoint}' (the module has: ${Object.keys(entrypoints).join(', ')})`);
     }
-    host.startEvaluation();
-    return loaded.evaluate(bytes, entrypoint) as ResultSet;
+    return id;
   };
+  const run = (bytes: ArrayBuffer | undefined, entrypoint: string | number): ResultSet => {
+    const id = entrypointId(entrypoint);
+    host.startEvaluation();
+    return loaded.evaluate(bytes, id) as ResultSet;
+  };
+  // ABI ≥ 1.2: the SDK's own fast path (input at the data heap pointer, one opa_eval call, the result's
+  // JSON read back), without its per-call copies: the input is encoded straight into linear memory and
+  // the result decoded with one decoder.
+  const fast = (minor ?? 0) >= 2 && typeof exports.opa_eval === 'function' ? new FastEval(memory, exports.opa_eval, loaded) : undefined;
   return {
     entrypoints,
     abiVersion: `${major ?? 1}.${minor ?? 0}`,
@@ -93,16 +104,63 @@ export async function loadRegoPolicy(wasm: Uint8Array | WebAssembly.Module, data
       loaded.setData(d as object);
     },
     evaluate(input, entrypoint = 0) {
+      if (fast) {
+        const id = entrypointId(entrypoint);
+        host.startEvaluation();
+        return fast.evaluate(input === undefined ? undefined : JSON.stringify(input), id);
+      }
       // Always hand the SDK bytes: it treats a falsy input (false, 0, null, "") as no input at all.
       return run(input === undefined ? undefined : encoder.encode(JSON.stringify(input)).buffer, entrypoint);
     },
     evaluateJson(input, entrypoint = 0) {
+      if (fast) {
+        const id = entrypointId(entrypoint);
+        host.startEvaluation();
+        return fast.evaluate(input, id);
+      }
       const bytes = typeof input === 'string' ? encoder.encode(input) : input;
       // The SDK wants an ArrayBuffer holding exactly the input.
       const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
       return run(exact as ArrayBuffer, entrypoint);
     },
   };
+}
+
+type OpaEval = (reserved: number, entrypoint: number, data: number, input: number, inputLen: number, heapPtr: number, format: number) => number;
+
+/** One evaluation through `opa_eval` as the SDK's LoadedPolicy does it, on the data it loaded. */
+class FastEval {
+  private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder();
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly opaEval: OpaEval,
+    private readonly loaded: { dataAddr: number; dataHeapPtr: number },
+  ) {}
+
+  evaluate(input: string | Uint8Array | undefined, entrypoint: number): ResultSet {
+    const at = this.loaded.dataHeapPtr;
+    let len = 0;
+    if (typeof input === 'string') {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      this.reserve(at + input.length * 3);
+      len = this.encoder.encodeInto(input, new Uint8Array(this.memory.buffer, at)).written;
+    } else if (input !== undefined) {
+      this.reserve(at + input.byteLength);
+      new Uint8Array(this.memory.buffer).set(input, at);
+      len = input.byteLength;
+    }
+    const out = this.opaEval(0, entrypoint, this.loaded.dataAddr, at, len, at + len, 0);
+    const bytes = new Uint8Array(this.memory.buffer);
+    const end = bytes.indexOf(0, out);
+    return JSON.parse(this.decoder.decode(bytes.subarray(out, end))) as ResultSet;
+  }
+
+  private reserve(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / 65536));
+  }
 }
 
 interface AbiExports {
@@ -112,6 +170,7 @@ interface AbiExports {
   opa_json_dump(addr: number): number;
   opa_json_parse(addr: number, len: number): number;
   opa_malloc(len: number): number;
+  opa_eval?: OpaEval;
 }
 
 function setStrict(g: unknown): void {

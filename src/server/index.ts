@@ -1,5 +1,7 @@
 // Wires one Portcullis process: connect to NATS, provision buckets and streams, start the policy
 // pool, the actor host (client and token actors) and the HTTP frontend; stop them in reverse order.
+// `config.role` picks the parts: `frontend` (HTTP, no pool or shards), `actors` (pool and shards, HTTP
+// only for probes and metrics) or `all`.
 import {
   ActorHost,
   ActorRouter,
@@ -39,9 +41,12 @@ export interface RunningServer {
   port: number;
   config: Config;
   bus: BusConnection;
-  host: ActorHost;
+  /** The actor host (roles `actors` and `all`). */
+  host: ActorHost | undefined;
   router: ActorRouter;
   policyData: PolicyDataView;
+  /** Replicas the buckets and streams were provisioned with (config.replicas, or detected when 0). */
+  replicas: number;
   /** Graceful stop: stop listening, hand shards back, close the pool and the connection. */
   stop(): Promise<void>;
   /** Stops without handing shards back (a crash as far as other hosts can tell). */
@@ -63,15 +68,18 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     cleanup.unshift({ name, run });
   };
   try {
-    const kvs = await provision(bus, { replicas: config.replicas, tokensMaxAgeMs: (config.maxTokenTtl + 3600) * 1000, tokenEventsMaxAgeMs: config.tokenEventsMaxAgeMs });
+    const replicas = config.replicas > 0 ? config.replicas : automaticReplicas(bus);
+    const kvs = await provision(bus, { replicas, tokensMaxAgeMs: (config.maxTokenTtl + 3600) * 1000, tokenEventsMaxAgeMs: config.tokenEventsMaxAgeMs });
     const pipeline = new JetStreamPipeline(bus, { timeoutMs: config.kvTimeoutMs, maxInFlight: config.maxWritesInFlight });
     onStop('pipeline', () => pipeline.close());
     const clientKv = new KvStore<ClientRecord>(buckets.clients, kvs[buckets.clients], pipeline);
     const tokenKv = new KvStore<TokenRecord>(buckets.tokens, kvs[buckets.tokens], pipeline);
     const policyKv = new KvStore<unknown>(buckets.policyData, kvs[buckets.policyData], pipeline);
 
-    const pool = await startPool(config, opts);
-    onStop('pool', () => pool.close());
+    const runsActors = config.role !== 'frontend';
+    const pool = runsActors ? await startPool(config, opts) : undefined;
+    if (pool) onStop('pool', () => pool.close());
+    else await opts.pool?.close();
     const policyData = new PolicyDataView(bus, policyKv, pool, config.defaultTokenTtl);
     await policyData.start();
     onStop('policy-data', () => policyData.stop());
@@ -80,12 +88,12 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     const decisions = metrics.registry.add(
       new Histogram('portcullis_policy_decision_duration_seconds', 'Policy decision latency (queueing included) by phase and outcome.', latencyBuckets),
     );
-    const decider = new Decider(pool, (phase, outcome, us) => decisions.observe({ phase, outcome }, us / 1e6));
     const router = new ActorRouter(bus, { shards: config.shards, timeoutMs: config.requestTimeoutMs });
     const clientStore = new RecordStore(clientKv, config.clientCacheEntries, config.shards);
     const tokenStore = new RecordStore(tokenKv, config.tokenCacheEntries, config.shards);
     const events = new TokenEvents(pipeline);
-    const host = new ActorHost({
+    const decider = pool ? new Decider(pool, (phase, outcome, us) => decisions.observe({ phase, outcome }, us / 1e6)) : undefined;
+    const host = pool && decider ? new ActorHost({
       bus,
       leasesKv: kvs[buckets.leases],
       hostId: config.hostId,
@@ -97,19 +105,21 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
         token: new TokenActor({ store: tokenStore, decider, events, issuer: config.issuer }),
       },
       onError: (err) => log(`portcullis: actor error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
-    });
+    }) : undefined;
     router.attach(host);
-    await host.start();
-    onStop('host', () => host.stop());
+    if (host) {
+      await host.start();
+      onStop('host', () => host.stop());
+    }
 
     const clients = new ClientAdmin(router, clientKv);
     const readiness = (): Readiness => {
-      const cov = host.coverage();
-      const checks: Readiness['checks'] = {
-        nats: { ok: bus.isConnected() },
-        shards: { ok: cov.covered === cov.total, detail: `${cov.covered}/${cov.total} owned, ${host.ownedCount()} here` },
-        policy: { ok: policyData.lastError === undefined, detail: pool.metrics?.().activeVersion ?? 'loaded' },
-      };
+      const checks: Readiness['checks'] = { nats: { ok: bus.isConnected() } };
+      if (host) {
+        const cov = host.coverage();
+        checks.shards = { ok: cov.covered === cov.total, detail: `${cov.covered}/${cov.total} owned, ${host.ownedCount()} here` };
+      }
+      checks.policy = { ok: policyData.lastError === undefined, detail: pool ? (pool.metrics?.().activeVersion ?? 'loaded') : 'data only (frontend role)' };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     };
     addGauges(metrics, host, router, pipeline, events, pool, clientStore, tokenStore);
@@ -122,7 +132,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       metrics,
       logError: (err) => log(`portcullis: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     };
-    const frontend: Frontend = await startFrontend(ctx);
+    const frontend: Frontend = await startFrontend(ctx, { probesOnly: config.role === 'actors' });
     onStop('frontend', () => frontend.close());
 
     const runSteps = async (skip: string[]): Promise<void> => {
@@ -136,9 +146,10 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       host,
       router,
       policyData,
+      replicas,
       stop: () => runSteps([]),
       async crash() {
-        host.crash();
+        host?.crash();
         await runSteps(['host']);
       },
     };
@@ -148,20 +159,32 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   }
 }
 
+/**
+ * Replicas when none is configured: 3 (capped by the servers the cluster advertises) when the NATS
+ * server is part of a cluster, 1 when it runs alone.
+ */
+function automaticReplicas(bus: BusConnection): number {
+  const info = bus.nc.info;
+  if (!info?.cluster) return 1;
+  return Math.max(1, Math.min(3, info.connect_urls?.length ?? 3));
+}
+
 function addGauges(
   metrics: FrontendMetrics,
-  host: ActorHost,
+  host: ActorHost | undefined,
   router: ActorRouter,
   pipeline: JetStreamPipeline,
   events: TokenEvents,
-  pool: ServerPool,
+  pool: ServerPool | undefined,
   clientStore: RecordStore<ClientRecord>,
   tokenStore: RecordStore<TokenRecord>,
 ): void {
   const r = metrics.registry;
-  r.add(new Gauge('portcullis_shards_owned', 'Shards this process owns, by actor kind.', () => (['client', 'token'] as const).map((kind) => ({ labels: { kind }, value: host.ownedCount(kind) }))));
-  r.add(new Gauge('portcullis_shards_covered', 'Shards (all kinds) with a live owner.', () => [{ value: host.coverage().covered }]));
-  r.add(new Gauge('portcullis_actor_hosts_live', 'Live actor hosts seen in the leases bucket.', () => [{ value: host.liveHosts }]));
+  if (host) {
+    r.add(new Gauge('portcullis_shards_owned', 'Shards this process owns, by actor kind.', () => (['client', 'token'] as const).map((kind) => ({ labels: { kind }, value: host.ownedCount(kind) }))));
+    r.add(new Gauge('portcullis_shards_covered', 'Shards (all kinds) with a live owner.', () => [{ value: host.coverage().covered }]));
+    r.add(new Gauge('portcullis_actor_hosts_live', 'Live actor hosts seen in the leases bucket.', () => [{ value: host.liveHosts }]));
+  }
   r.add(
     new Gauge('portcullis_actor_calls', 'Actor calls since start, in process or over NATS.', () => [
       { labels: { path: 'local' }, value: router.localCalls },
@@ -177,7 +200,7 @@ function addGauges(
   );
   r.add(
     new Gauge('portcullis_policy_pool', 'Policy pool queue depth, decisions in flight and workers.', () => {
-      const m = pool.metrics?.();
+      const m = pool?.metrics?.();
       return m
         ? [
             { labels: { what: 'queue_depth' }, value: m.queueDepth },

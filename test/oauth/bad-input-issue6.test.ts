@@ -101,6 +101,7 @@ const rows: Row[] = [
   ['client_assertion without sub', 'invalid_client', async () => readClientAssertion(form({ client_assertion_type: jwtBearerAssertionType, client_assertion: await ca({ omit: ['sub'] }) }))],
   ['client_id differing from sub', 'invalid_client', async () => readClientAssertion(form({ client_assertion_type: jwtBearerAssertionType, client_assertion: await ca(), client_id: 'other' }))],
   ['client_assertion repeated', 'invalid_request', async () => readClientAssertion(form({ client_assertion_type: jwtBearerAssertionType, client_assertion: [await ca(), await ca()] }))],
+  ['client_assertion with a Basic header', 'invalid_request', async () => readClientAssertion(form({ client_assertion_type: jwtBearerAssertionType, client_assertion: await ca() }), 'Basic c3ZjOnM=')],
   ['client_assertion with client_secret', 'invalid_request', async () => readClientAssertion(form({ client_assertion_type: jwtBearerAssertionType, client_assertion: await ca(), client_secret: 's' }))],
   ['assertion iss is not the client', 'invalid_client', async () => verifyAssertion(await ca({ claims: { iss: 'other' } }))],
   ['assertion aud is another server', 'invalid_client', async () => verifyAssertion(await ca({ claims: { aud: 'https://other.example/token' } }))],

@@ -1,10 +1,11 @@
 // DPoP proof verification (RFC 9449 §4.3) with real jose keys: each check, htu normalisation, ath, key
 // binding, jti replay and server nonces with rotation. The clock is frozen where time matters.
 import { randomBytes } from 'node:crypto';
-import { calculateJwkThumbprint } from 'jose';
+import { type KeyLike, calculateJwkThumbprint } from 'jose';
 import t from 'tap';
 import { OAuthError } from '../../src/oauth/errors.js';
 import { DpopNonces, accessTokenHash, normalizeHtu, requireDpopProof, verifyDpopProof } from '../../src/oauth/dpop/index.js';
+import { ExpiringCache } from '../../src/oauth/fetch/index.js';
 import { MemoryReplayStore } from '../../src/oauth/replay/index.js';
 import { dpopProof, makeKey } from '../helpers/oauth-keys.js';
 
@@ -123,4 +124,16 @@ t.test('a client registered with dpop_bound_access_tokens cannot go without a pr
 
 t.test('the request URL is ours to get right: a bad one is a TypeError', async (t) => {
   await t.rejects(verifyDpopProof(await dpopProof(es), { method: 'POST', url: '/token' }, { replay: new MemoryReplayStore() }), TypeError);
+});
+
+t.test('with a key cache a client key is imported once and still checked per proof', async (t) => {
+  const keyCache = new ExpiringCache<KeyLike | Uint8Array>(10);
+  const opts = { replay: new MemoryReplayStore(), keyCache };
+  t.equal(await code(verifyDpopProof(await dpopProof(es), req, opts)), 'ok');
+  t.equal(keyCache.size, 1);
+  t.equal(await code(verifyDpopProof(await dpopProof(es), req, opts)), 'ok');
+  t.equal(keyCache.size, 1, 'one entry per key');
+  const other = await makeKey('ES256');
+  const forged = await dpopProof(other, { jwk: (({ kid: _k, alg: _a, use: _u, ...j }) => j)(es.publicJwk) });
+  t.match(await code(verifyDpopProof(forged, req, opts)), /signature does not verify/, 'a cached key does not skip the signature check');
 });

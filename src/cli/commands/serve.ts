@@ -1,12 +1,13 @@
 // `portcullis serve`: runs the token service (frontend and actor host in one process) until SIGINT or
 // SIGTERM. Options override the environment and the config file.
 import { ConfigError, loadConfig } from '../../config/index.js';
-import type { Config } from '../../config/index.js';
+import { type Config, type Role, roles } from '../../config/index.js';
 import { startServer } from '../../server/index.js';
 import type { CliCommand } from '../main.js';
 
-const usage = `usage: portcullis serve [--host H] [--port P] [--nats URL] [--config FILE] [--role all]
-  Environment: PORTCULLIS_HOST, PORTCULLIS_PORT, PORTCULLIS_NATS_URL, PORTCULLIS_CONFIG, … (see README).`;
+const usage = `usage: portcullis serve [--host H] [--port P] [--nats URL] [--config FILE] [--role frontend|actors|all]
+  --role: frontend (HTTP only; any number share one port), actors (shards and policy workers; HTTP only
+  for /healthz, /readyz, /metrics) or all (default). Environment: PORTCULLIS_ROLE, PORTCULLIS_HOST, PORTCULLIS_PORT, PORTCULLIS_NATS_URL, PORTCULLIS_CONFIG, … (see README).`;
 
 function parseArgs(args: string[]): { overrides: Partial<Config>; configFile?: string } | string {
   const overrides: Partial<Config> = {};
@@ -37,7 +38,8 @@ function parseArgs(args: string[]): { overrides: Partial<Config>; configFile?: s
         break;
       case '--role': {
         const role = need();
-        if (role !== 'all') return `--role ${role}: only 'all' is available in this version`;
+        if (!(roles as readonly string[]).includes(role)) return `--role ${role}: must be one of ${roles.join(', ')}`;
+        overrides.role = role as Role;
         break;
       }
       case '-h':
@@ -67,7 +69,7 @@ export const command: CliCommand = {
       return 2;
     }
     const server = await startServer(config);
-    console.log(`portcullis: serving on ${server.url} (issuer ${config.issuer}, NATS ${config.natsUrl}, host id ${config.hostId})`);
+    console.log(`portcullis: serving on ${server.url} (role ${config.role}, replicas ${server.replicas}, issuer ${config.issuer}, NATS ${config.natsUrl}, host id ${config.hostId})`);
     if (!config.adminKey) console.log('portcullis: admin API disabled (set PORTCULLIS_ADMIN_KEY to enable /admin)');
     await new Promise<void>((resolve) => {
       const stop = (): void => {

@@ -13,13 +13,21 @@ export interface ClientAssertion {
   assertion: string;
 }
 
-/** The assertion in `params`, or undefined when the request carries no client_assertion_type. */
-export function readClientAssertion(params: Params, maxBytes: number = defaultAssertionLimits.maxAssertionBytes): ClientAssertion | undefined {
+/**
+ * The assertion in `params`, or undefined when the request carries neither client_assertion_type nor
+ * client_assertion. `authorization` is the request's Authorization header: one method per request.
+ */
+export function readClientAssertion(
+  params: Params,
+  authorization?: string,
+  maxBytes: number = defaultAssertionLimits.maxAssertionBytes,
+): ClientAssertion | undefined {
   const type = single(params, 'client_assertion_type');
   const assertion = single(params, 'client_assertion');
   if (type === undefined && assertion === undefined) return undefined;
   if (type !== jwtBearerAssertionType) throw new OAuthError('invalid_client', `client_assertion_type must be ${jwtBearerAssertionType}`);
   if (assertion === undefined || assertion === '') throw new OAuthError('invalid_client', 'client_assertion is required with client_assertion_type');
+  if (authorization !== undefined && authorization !== '') throw new OAuthError('invalid_request', 'use one client authentication method, not client_assertion and an Authorization header together');
   if (single(params, 'client_secret') !== undefined) throw new OAuthError('invalid_request', 'use one client authentication method, not client_assertion and client_secret together');
   if (assertion.length > maxBytes) throw new OAuthError('invalid_client', `client_assertion is longer than ${maxBytes} bytes`);
   let claims: Record<string, unknown>;

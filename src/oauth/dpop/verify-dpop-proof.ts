@@ -1,7 +1,7 @@
 // Verifies a DPoP proof JWT (RFC 9449 §4.3) for one HTTP request, step by step as the RFC lists them, and
 // records its jti so it is accepted once across all hosts. Every refusal is invalid_dpop_proof naming the
 // failed check, or use_dpop_nonce when a (fresh) server nonce is required.
-import { type JWK, type KeyLike, compactVerify, decodeProtectedHeader, errors, importJWK } from 'jose';
+import { type JWK, compactVerify, decodeProtectedHeader, errors, importJWK } from 'jose';
 import { OAuthError } from '../errors.js';
 import { accessTokenHash } from './access-token-hash.js';
 import { jwkThumbprint } from './jwk-thumbprint.js';
@@ -67,11 +67,21 @@ export async function verifyDpopProof(proof: string | undefined, request: DpopRe
   if (!isJwkShaped(jwk)) throw refuse('jwk must have a kty');
   const priv = privateJwkMembers.find((m) => m in jwk);
   if (priv !== undefined) throw refuse(`jwk must be a public key; it holds the private member "${priv}"`);
-  let key: KeyLike | Uint8Array;
+  let jkt: string;
   try {
-    key = await importJWK(jwk, header.alg);
+    jkt = await jwkThumbprint(jwk);
   } catch (err) {
-    throw refuse(`jwk is not a usable ${header.alg} public key`, err);
+    throw refuse('jwk lacks the members its thumbprint needs', err);
+  }
+  const cacheKey = `${header.alg}:${jkt}`;
+  let key = opts.keyCache?.get(cacheKey, nowMs);
+  if (key === undefined) {
+    try {
+      key = await importJWK(jwk, header.alg);
+    } catch (err) {
+      throw refuse(`jwk is not a usable ${header.alg} public key`, err);
+    }
+    opts.keyCache?.set(cacheKey, key, Number.POSITIVE_INFINITY);
   }
   // 6: signature.
   let payloadBytes: Uint8Array;
@@ -126,12 +136,6 @@ export async function verifyDpopProof(proof: string | undefined, request: DpopRe
 
   // 13: key binding.
   const publicJwk: JWK = jwk;
-  let jkt: string;
-  try {
-    jkt = await jwkThumbprint(publicJwk);
-  } catch (err) {
-    throw refuse('jwk lacks the members its thumbprint needs', err);
-  }
   if (request.boundJkt !== undefined && request.boundJkt !== jkt) throw refuse("the proof's key is not the key the access token is bound to (cnf.jkt)");
 
   // jti: once, for as long as the proof could be accepted.

@@ -17,7 +17,7 @@ function checkClientMayUseGrant(ctx: GrantContext): void {
 
 function buildTokenInput(ctx: GrantContext): PolicyInput {
   const scopes = parseScope(single(ctx.params, 'scope'));
-  const indicators = parseResourceIndicators(all(ctx.params, 'resource'));
+  const indicators = parseResourceIndicators(all(ctx.params, 'resource'), ctx.isKnownIndicator);
   const types = parseResourceTypes(all(ctx.params, 'resource_type'));
   return {
     resources: ctx.resolveResources(indicators, types),

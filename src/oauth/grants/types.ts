@@ -23,6 +23,8 @@ export interface GrantContext {
   environment: Environment;
   /** Maps indicators and types to the policy's resources; throws invalid_target for unknown ones. */
   resolveResources(indicators: string[], types: string[]): PolicyResource[];
+  /** True for an indicator a resource server is registered with (checked when it was registered). */
+  isKnownIndicator(indicator: string): boolean;
   decide(input: PolicyInput): Promise<Decided>;
   /** Stores the token record and returns the token. */
   mint(input: PolicyInput, decided: Decided, scopes: string[], ttl: number): Promise<string>;

@@ -12,7 +12,8 @@ export const policyWorkerFile: string = fileURLToPath(
 );
 
 /**
- * `execArgv` for the worker threads. Empty on purpose: a worker must not inherit the parent's loaders
- * (tap's, tsx's CLI flags), and on Node 20 `--import tsx` here would not reach the entry module anyway.
+ * `execArgv` for the worker threads: only the parent's profiling flags (`--cpu-prof…`, `--heap-prof…`,
+ * so `npm run bench -- token --profile` sees the workers too). Not its loaders (tap's, tsx's): on Node 20
+ * `--import tsx` here would not reach the worker's entry module anyway.
  */
-export const policyWorkerExecArgv: string[] = [];
+export const policyWorkerExecArgv: string[] = process.execArgv.filter((a) => /^--(cpu|heap)-prof/.test(a));

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type Bundle, BundleFormatError, bundleWasm, decodeBundleArchive } from '../../rego/bundle/index.js';
 import { loadRegoPolicy } from '../../rego/load.js';
+import { parseModule } from '../../rego/parser/index.js';
 import { pbacEntrypoints } from '../bundle.js';
 import { PolicyStoreError } from './errors.js';
 
@@ -75,9 +76,30 @@ export async function checkBundle(bundle: Bundle, required: readonly string[] = 
     if (err instanceof BundleFormatError) throw new PolicyStoreError('bundle_invalid', err.message, { cause: err });
     throw new PolicyStoreError('bundle_load_failed', `policy.wasm does not load: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
-  const missing = required.filter((e) => !entrypoints.includes(e));
+  // A module built for an entrypoint no rule defines exports it all the same (always undefined, as OPA's
+  // planner does); when the bundle carries its sources, they must define it.
+  const defined = bundle.modules.length > 0 ? definedPaths(bundle) : undefined;
+  const missing = required.filter((e) => !entrypoints.includes(e) || (defined !== undefined && !defined.has(e)));
   if (missing.length > 0) {
     throw new PolicyStoreError('bundle_missing_entrypoint', `the bundle lacks entrypoint${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it has: ${entrypoints.join(', ') || 'none'})`);
   }
   return { bundle, wasm, entrypoints, version: bundleVersion(bundle) };
+}
+
+/** Package paths and `package/rule` paths the bundle's Rego sources define (`a/b`, `a/b/allow`, …). */
+function definedPaths(bundle: Bundle): Set<string> {
+  const out = new Set<string>();
+  for (const m of bundle.modules) {
+    const regoVersion = m.path.endsWith('.rego') && bundle.manifest.rego_version === 0 ? 0 : 1;
+    const { module } = parseModule(m.path, m.source, { regoVersion });
+    if (!module) continue;
+    const pkg = module.package.slice(1).map((t) => (t.value.type === 'string' ? t.value.value : ''));
+    for (let i = 1; i <= pkg.length; i++) out.add(pkg.slice(0, i).join('/'));
+    for (const r of module.rules) {
+      const head = r.head.ref[0]?.value;
+      if (head?.type === 'var') out.add([...pkg, head.name].join('/'));
+      else if (head?.type === 'string') out.add([...pkg, head.value].join('/'));
+    }
+  }
+  return out;
 }

@@ -108,8 +108,43 @@ function planConstant(p: Planner, t: Term): Operand {
   return local(target);
 }
 
-/** Plans terms left to right; `next` gets their operands. */
+/**
+ * Plans terms left to right; `next` gets their operands in the terms' order. A term that reads a
+ * variable only another term binds (`x == xs[x]`: the ref binds `x`) is planned after the others, as
+ * OPA's compiler first lifts such refs out of a call's arguments (rewriteDynamicTerms).
+ */
 export function planTerms(p: Planner, terms: Term[], next: (ops: Operand[]) => void): void {
+  const late = terms.map((t) => readsUnbound(p, t));
+  if (!late.some(Boolean) || late.every(Boolean)) return planTermsInOrder(p, terms, next);
+  const order = [...terms.keys()].sort((a, b) => Number(late[a]) - Number(late[b]) || a - b);
+  planTermsInOrder(
+    p,
+    order.map((i) => terms[i]!),
+    (ops) => {
+      const out: Operand[] = new Array<Operand>(terms.length);
+      order.forEach((i, j) => (out[i] = ops[j]!));
+      next(out);
+    },
+  );
+}
+
+/** A var, or a composite of them, naming a variable not bound yet (refs bind theirs: not counted). */
+function readsUnbound(p: Planner, t: Term): boolean {
+  const v = t.value;
+  switch (v.type) {
+    case 'var':
+      return p.lookupVar(v.name) === undefined;
+    case 'array':
+    case 'set':
+      return v.items.some((x) => readsUnbound(p, x));
+    case 'object':
+      return v.pairs.some(([k, x]) => readsUnbound(p, k) || readsUnbound(p, x));
+    default:
+      return false;
+  }
+}
+
+function planTermsInOrder(p: Planner, terms: Term[], next: (ops: Operand[]) => void): void {
   // Terms that produce one value are planned in a loop (large literals must not nest continuations);
   // a term that may plan alternatives continues with a copy of the operands so far for each of them.
   const step = (i: number, before: Operand[]): void => {

@@ -4,7 +4,7 @@
 
 import type { Policy } from '../plan/ir.js';
 import { ByteWriter, OP, SECTION, writeModule, type RawSection } from './binary.js';
-import { FunctionLowering, GenerateError, type LowerEnv } from './lower.js';
+import { FunctionLowering, GenerateError, MEMO_MAX_ARGS, type LowerEnv } from './lower.js';
 import { encodeType, loadRuntime, type FuncType, type RuntimeModule } from './runtime-module.js';
 import { StaticData } from './static-data.js';
 
@@ -57,6 +57,15 @@ export function generateWasm(policy: Policy, options: GenerateOptions = {}): Uin
   policy.funcs.forEach((f, i) => {
     funcs.set(f.name, { index: firstNew + policy.plans.length + i, params: f.params.length });
   });
+  // Complete rules (no parameters beyond input and data) are computed once per evaluation: each gets a
+  // slot in the runtime's memo (memo.ts), which policy_eval resets and With blocks push and pop.
+  // Functions with a few arguments are remembered per argument identity, under ids of their own.
+  const memoSlots = new Map<string, number>();
+  const memoFuncs = new Map<string, number>();
+  for (const f of policy.funcs) {
+    if (f.params.length === 2 && !memoSlots.has(f.name)) memoSlots.set(f.name, memoSlots.size);
+    else if (f.params.length > 2 && f.params.length <= 2 + MEMO_MAX_ARGS && !memoFuncs.has(f.name)) memoFuncs.set(f.name, memoFuncs.size);
+  }
 
   const rtIndex = (name: string): number => {
     const i = rt.funcExports.get(name);
@@ -85,6 +94,7 @@ export function generateWasm(policy: Policy, options: GenerateOptions = {}): Uin
       return { hostId: id };
     },
     funcsByPath: policy.funcs.map((f) => ({ path: f.path, name: f.name })),
+    memo: memoSlots.size + memoFuncs.size > 0,
   };
 
   // Plans: (input, data) → result set.
@@ -92,6 +102,7 @@ export function generateWasm(policy: Policy, options: GenerateOptions = {}): Uin
   const newBodies: Uint8Array[] = [];
   for (const plan of policy.plans) {
     const f = new FunctionLowering(env, [0, 1], false);
+    f.analyze(plan.blocks, []);
     f.resultSet = f.temp();
     f.callRt('opa_set');
     f.set(f.resultSet);
@@ -101,9 +112,19 @@ export function generateWasm(policy: Policy, options: GenerateOptions = {}): Uin
   }
   for (const fn of policy.funcs) {
     const f = new FunctionLowering(env, fn.params, fn.params.length > 2);
+    f.analyze(fn.blocks, [fn.return]);
+    const slot = memoSlots.get(fn.name);
+    const id = memoFuncs.get(fn.name);
+    if (slot !== undefined) f.memoize(slot);
+    else if (id !== undefined) f.memoize(id, fn.params.slice(2).map((_, i) => i + 2));
     for (const b of fn.blocks) f.block(b);
     newTypes.push(typeOf(fn.params.length));
-    newBodies.push(f.finish((x) => x.get(x.local(fn.return))));
+    newBodies.push(
+      f.finish((x) => {
+        x.memoStore(x.local(fn.return));
+        x.get(x.local(fn.return));
+      }),
+    );
   }
 
   // Placeholders.
@@ -114,6 +135,10 @@ export function generateWasm(policy: Policy, options: GenerateOptions = {}): Uin
   {
     // policy_eval(ep, input, data): dispatch by entrypoint id.
     const f = new FunctionLowering(env, [-1, 0, 1], false);
+    if (memoSlots.size + memoFuncs.size > 0) {
+      f.i32(memoSlots.size);
+      f.callRt('opa_memoize_init');
+    }
     policy.plans.forEach((_, i) => {
       f.get(0);
       f.i32(i);

@@ -4,6 +4,7 @@
 
 import type { Block, Local, Operand, Stmt } from '../plan/ir.js';
 import { ByteWriter, OP } from './binary.js';
+import { countReads, type ReadCounts } from './reads.js';
 import type { StaticData } from './static-data.js';
 
 /** What a statement may call: resolved by the module generator. */
@@ -18,7 +19,14 @@ export interface LowerEnv {
   builtin(name: string, arity: number): { index: number } | { hostId: number };
   /** Planned functions by path, for CallDynamic. */
   funcsByPath: { path: string[]; name: string }[];
+  /** Whether some function is memoized: With blocks then push a fresh memo frame (runtime memo.ts). */
+  memo?: boolean;
 }
+
+/** What opa_memoize_get returns for a rule computed as undefined (runtime memo.ts MEMO_UNDEFINED). */
+const MEMO_UNDEFINED = 1;
+/** Functions with more arguments (after input and data) than opa_memoize_args_get takes are not memoized. */
+export const MEMO_MAX_ARGS = 4;
 
 export class GenerateError extends Error {
   override readonly name = 'GenerateError';
@@ -40,6 +48,12 @@ export class FunctionLowering {
   private readonly labels: Label[] = [];
   /** Wasm local holding the result set (plans only). */
   resultSet = -1;
+  /** Memo slot of this function, -1 if not memoized; memoArgs: its arguments after input and data
+   *  (wasm locals), remembered by identity (runtime memo.ts). */
+  private memoSlot = -1;
+  private memoArgs: number[] = [];
+  /** Reads of each IR local in the whole function (analyze); undefined = assume everything is read. */
+  private reads: ReadCounts | undefined;
 
   constructor(
     private readonly env: LowerEnv,
@@ -168,6 +182,7 @@ export class FunctionLowering {
   stmt(s: Stmt): void {
     switch (s.type) {
       case 'ReturnLocal':
+        this.memoStore(this.local(s.source));
         this.get(this.local(s.source));
         this.op(OP.return);
         return;
@@ -182,12 +197,14 @@ export class FunctionLowering {
         return;
       case 'Break': {
         const depth = this.irDepth(s.index);
-        // Leaving With blocks early: put their locals back first.
+        // Leaving With blocks early: put their locals (and memo frames) back first.
         for (let i = 0; i <= depth; i++) {
           const r = this.labels[this.labels.length - 1 - i]?.restore;
           if (r) {
             this.get(r.save);
             this.set(r.local);
+            // The outermost block left is popped by the code after it (withStmt), the others here.
+            if (this.env.memo && i < depth) this.callRt('opa_memoize_pop');
           }
         }
         this.w.byte(OP.br);
@@ -439,7 +456,45 @@ export class FunctionLowering {
     this.undefinedIf();
   }
 
+  /** Lets the lowering leave out what the function never reads: call with all its blocks, and the locals
+   *  read after them (the return local), before lowering any. */
+  analyze(blocks: readonly Block[], readAfter: readonly Local[]): void {
+    this.reads = countReads(blocks, readAfter);
+  }
+
+  private isRead(l: Local): boolean {
+    return this.reads === undefined || (this.reads.get(l) ?? 0) > 0;
+  }
+
+  /** `x in coll` as the planner writes it — a Scan whose body is only `Equal(value, x)` then
+   *  `AssignVar(<bool>, r)`, its key and value read nowhere else — becomes one opa_value_member call:
+   *  r is set when some element (array element, object value, set element) equals x. */
+  private memberScan(source: Local, key: Local, value: Local, body: Block): boolean {
+    if (this.reads === undefined || this.isRead(key) || this.reads.get(value) !== 1 || body.stmts.length !== 2) return false;
+    const [test, set] = body.stmts;
+    if (test?.type !== 'Equal' || set?.type !== 'AssignVar' || set.source.kind !== 'bool') return false;
+    const isValue = (o: Operand): boolean => o.kind === 'local' && o.local === value;
+    const x = isValue(test.a) ? test.b : isValue(test.b) ? test.a : undefined;
+    if (x === undefined || isValue(x)) return false;
+    if (set.target === source || (x.kind === 'local' && x.local === set.target)) return false;
+    const src = this.local(source);
+    this.get(src);
+    this.op(OP.i32Eqz);
+    this.undefinedIf();
+    this.get(src);
+    this.operand(x);
+    this.callRt('opa_value_member');
+    this.w.byte(OP.if);
+    this.w.byte(OP.void);
+    this.labels.push({ ir: false });
+    this.operand(set.source);
+    this.set(this.local(set.target));
+    this.close();
+    return true;
+  }
+
   private scan(source: Local, key: Local, value: Local, body: Block): void {
+    if (this.memberScan(source, key, value, body)) return;
     const src = this.local(source);
     const n = this.temp();
     const i = this.temp();
@@ -458,14 +513,18 @@ export class FunctionLowering {
     this.op(OP.i32GeS);
     this.w.byte(OP.brIf);
     this.w.u32(1);
-    this.get(src);
-    this.get(i);
-    this.callRt('opa_value_key_at');
-    this.set(this.local(key));
-    this.get(src);
-    this.get(i);
-    this.callRt('opa_value_val_at');
-    this.set(this.local(value));
+    if (this.isRead(key)) {
+      this.get(src);
+      this.get(i);
+      this.callRt('opa_value_key_at');
+      this.set(this.local(key));
+    }
+    if (this.isRead(value)) {
+      this.get(src);
+      this.get(i);
+      this.callRt('opa_value_val_at');
+      this.set(this.local(value));
+    }
     this.block(body);
     this.get(i);
     this.i32(1);
@@ -502,9 +561,61 @@ export class FunctionLowering {
       this.callRt('opa_value_with');
       this.set(l);
     }
+    // Rules computed under the replaced document must not be read outside it, nor the other way round.
+    if (this.env.memo) this.callRt('opa_memoize_push');
     this.block(body, { local: l, save });
+    if (this.env.memo) this.callRt('opa_memoize_pop');
     this.get(save);
     this.set(l);
+  }
+
+  /** Makes this function memoized in `slot`: returns the value already computed in this evaluation
+   *  (under the current With frame) — for a function with arguments (at most MEMO_MAX_ARGS), computed
+   *  with the same argument values — else computes it and stores it on every return. */
+  memoize(slot: number, args: number[] = []): void {
+    if (args.length > MEMO_MAX_ARGS) throw new GenerateError(`wasm: memoized function with ${args.length} arguments`);
+    this.memoSlot = slot;
+    this.memoArgs = args;
+    const t = this.temp();
+    this.i32(slot);
+    if (args.length > 0) {
+      this.memoArgsOperands();
+      this.callRt('opa_memoize_args_get');
+    } else this.callRt('opa_memoize_get');
+    this.tee(t);
+    this.w.byte(OP.if);
+    this.w.byte(OP.void);
+    // MEMO_UNDEFINED → 0, a value → itself.
+    this.get(t);
+    this.i32(0);
+    this.get(t);
+    this.i32(MEMO_UNDEFINED);
+    this.op(OP.i32Ne);
+    this.op(OP.select);
+    this.op(OP.return);
+    this.w.byte(OP.end);
+  }
+
+  /** Records the function's result (wasm local `l`) in its memo slot, if it has one. */
+  memoStore(l: number): void {
+    if (this.memoSlot < 0) return;
+    this.i32(this.memoSlot);
+    if (this.memoArgs.length > 0) {
+      this.memoArgsOperands();
+      this.get(l);
+      this.callRt('opa_memoize_args_insert');
+    } else {
+      this.get(l);
+      this.callRt('opa_memoize_insert');
+    }
+  }
+
+  private memoArgsOperands(): void {
+    for (let i = 0; i < MEMO_MAX_ARGS; i++) {
+      const a = this.memoArgs[i];
+      if (a === undefined) this.i32(0);
+      else this.get(a);
+    }
   }
 
   /** Undefined unless every local operand holds a value. */

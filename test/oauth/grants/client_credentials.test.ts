@@ -11,6 +11,7 @@ function ctx(decision: Partial<Decision>, form: Record<string, string[]>, seen: 
     client,
     params: new Map(Object.entries(form)),
     environment: env,
+    isKnownIndicator: () => false,
     resolveResources: (indicators, types) => indicators.map((i) => ({ type: types[0] ?? null, id: null, server: 'rs', indicator: i, actions: [] })),
     async decide(input): Promise<Decided> {
       seen.input = input;

@@ -99,6 +99,21 @@ export function typeError(name: string, operand: i32, expected: string, got: usi
   return 0;
 }
 
+/** OPA's other operand errors (builtins.NewOperandErr), also of code eval_type_error:
+ *  "<name>: operand <n> <msg>" in strict mode; otherwise 0 (undefined). */
+export function operandFail(name: string, operand: i32, msg: string): usize {
+  if (strict_builtin_errors == 0) return 0;
+  const b = bufNew(96);
+  bufLiteral(b, name);
+  bufLiteral(b, ': operand ');
+  bufByte(b, <u8>(0x30 + operand));
+  bufByte(b, 0x20);
+  bufLiteral(b, msg);
+  bufByte(b, 0);
+  runtimeErrorRaw(literalToUtf8('eval_type_error', true), bufData(b));
+  return 0;
+}
+
 /** A builtin error ("eval_builtin_error: <name>: <msg>") in strict mode; otherwise 0 (undefined). */
 export function builtinFail(name: string, msg: string): usize {
   if (strict_builtin_errors != 0) builtinError(name, msg);

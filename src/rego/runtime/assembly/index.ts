@@ -7,11 +7,12 @@ import {
 import {
   makeNull, makeBool, makeInt, makeNumberText, makeString, makeArray, makeObject, makeSet, arrAppend,
   objInsert, objGet, setAdd, valueGet, valueLength, compare, equal, TYPE_OBJECT, TYPE_ARRAY,
-  arrLen, arrGet, objKeyAt, objValAt, setAt, makeFloat,
+  arrLen, arrGet, objKeyAt, objValAt, setAt, makeFloat, setFind, TYPE_SET,
 } from './value';
 import { jsonParse, valueParse, jsonDump, valueDump } from './json';
 import { runtimeErrorRaw } from './error';
 import { valueWith, addPath, removePath, mergeObjects } from './paths';
+import { memoInit, memoPush, memoPop, memoGet, memoInsert, memoArgsGet, memoArgsInsert } from './memo';
 import {
   evalCtxNew, evalCtxRun, evalFast, hostBuiltin, policy_entrypoints, policy_builtins,
 } from './eval';
@@ -134,6 +135,21 @@ export function opa_value_val_at(c: usize, i: i32): usize {
   return setAt(c, i);
 }
 
+/** 1 iff coll is a collection with an element (array element, object value, set element) equal to x:
+ *  `x in coll`, for the lowering of a membership Scan. */
+export function opa_value_member(c: usize, x: usize): i32 {
+  if (c == 0 || x == 0) return 0;
+  const t = load<u8>(c);
+  if (t == TYPE_SET) return setFind(c, x) >= 0 ? 1 : 0;
+  if (t == TYPE_ARRAY) {
+    const n = arrLen(c);
+    for (let i = 0; i < n; i++) if (equal(arrGet(c, i), x)) return 1;
+  } else if (t == TYPE_OBJECT) {
+    const n = load<i32>(c, 4);
+    for (let i = 0; i < n; i++) if (equal(objValAt(c, i), x)) return 1;
+  }
+  return 0;
+}
 export function opa_value_merge(a: usize, b: usize): usize { return mergeObjects(a, b); }
 export function opa_value_with(base: usize, path: usize, v: usize): usize { return valueWith(base, path, v); }
 export function opa_runtime_error(code: usize, msg: usize): void { runtimeErrorRaw(code, msg); }
@@ -141,3 +157,17 @@ export function opa_host_builtin(id: i32, nargs: i32, a: usize, b: usize, c: usi
   return hostBuiltin(id, nargs, a, b, c, d);
 }
 export function opa_eval_set_result(_rs: usize): void {}
+
+// ---- per-evaluation memo of complete rules (memo.ts): get → 0 not computed, 1 computed undefined, else value
+export function opa_memoize_init(slots: i32): void { memoInit(slots); }
+export function opa_memoize_push(): void { memoPush(); }
+export function opa_memoize_pop(): void { memoPop(); }
+export function opa_memoize_get(i: i32): usize { return memoGet(i); }
+export function opa_memoize_insert(i: i32, v: usize): void { memoInsert(i, v); }
+// Functions with arguments, by argument identity (a…d: the arguments after input and data, 0 past arity).
+export function opa_memoize_args_get(i: i32, a: usize, b: usize, c: usize, d: usize): usize {
+  return memoArgsGet(i, a, b, c, d);
+}
+export function opa_memoize_args_insert(i: i32, a: usize, b: usize, c: usize, d: usize, v: usize): void {
+  memoArgsInsert(i, a, b, c, d, v);
+}

@@ -7,7 +7,7 @@ import {
 } from "../value";
 import { malloc } from "../memory";
 import { bufNew, bufBytes, bufToString } from "../buf";
-import { isString, intArg, intArgValue, bytesEqual, indexOfBytes, putRune } from "./lib/text";
+import { isString, intArg, intArgValue, bytesEqual, indexOfBytes, allOccurrences, putRune } from "./lib/text";
 import { decodeRune, decodeLastRune, runeWidth, isASCII, runeOffset, isSpace, toLower, toUpper } from "./lib/utf8";
 
 // ---- concat -------------------------------------------------------------------------------------
@@ -181,6 +181,7 @@ export function b_split(s: usize, d: usize): usize {
  */
 function replaceGeneric(s: usize, pairs: usize, k: i32): usize {
   const p = strPtr(s), n = strLen(s);
+  if (k == 1 && load<i32>(pairs, 4) > 0) return replaceAll(s, pairs);
   const b = bufNew(n + 16);
   let last = 0;
   let prevEmpty = false;
@@ -210,6 +211,24 @@ function replaceGeneric(s: usize, pairs: usize, k: i32): usize {
   }
   if (!changed) return s;
   if (last < n) bufBytes(b, p + <usize>last, n - last);
+  return bufToString(b);
+}
+
+/** One non-empty old string: leftmost non-overlapping occurrences, found in linear time. */
+function replaceAll(s: usize, pair: usize): usize {
+  const p = strPtr(s), n = strLen(s);
+  const op = load<usize>(pair), ol = load<i32>(pair, 4), np = load<usize>(pair, 8), nl = load<i32>(pair, 12);
+  let i = indexOfBytes(p, n, op, ol, 0);
+  if (i < 0) return s;
+  const b = bufNew(n + 16);
+  let last = 0;
+  while (i >= 0) {
+    bufBytes(b, p + <usize>last, i - last);
+    bufBytes(b, np, nl);
+    last = i + ol;
+    i = indexOfBytes(p, n, op, ol, last);
+  }
+  bufBytes(b, p + <usize>last, n - last);
   return bufToString(b);
 }
 
@@ -345,17 +364,17 @@ export function b_indexof(s: usize, sub: usize): usize {
 
 export function b_indexof_n(s: usize, sub: usize): usize {
   if (!isString(s) || !isString(sub) || strLen(sub) == 0) return 0;
-  const p = strPtr(s), n = strLen(s), q = strPtr(sub), m = strLen(sub);
-  const out = makeArray(4);
-  // overlapping matches, at rune starts
-  let i = runeIndexOf(p, n, q, m, 0);
+  const p = strPtr(s);
+  // overlapping matches; a match of valid UTF-8 starts on a rune, so byte offsets convert to rune indexes
+  const hits = allOccurrences(p, strLen(s), strPtr(sub), strLen(sub));
+  const count = load<i32>(hits);
+  const out = makeArray(count);
   let lastByte = 0, lastRune = 0;
-  while (i >= 0) {
+  for (let k = 1; k <= count; k++) {
+    const i = load<i32>(hits + (<usize>k << 2));
     lastRune += runeIndexAt(p + <usize>lastByte, i - lastByte);
     lastByte = i;
     arrAppend(out, makeInt(lastRune));
-    decodeRune(p + <usize>i, p + <usize>n);
-    i = runeIndexOf(p, n, q, m, i + runeWidth);
   }
   return out;
 }

@@ -18,7 +18,7 @@ export function b_product(v: usize): usize { return foldNumbers(v, true); }
 
 function extreme(v: usize, sign: i32): usize {
   const t = load<u8>(v);
-  if (t != TYPE_ARRAY && t != TYPE_SET) return typeError(sign > 0 ? 'max' : 'min', 1, 'one of {array, set}', v);
+  if (t != TYPE_ARRAY && t != TYPE_SET) return typeError(sign > 0 ? 'max' : 'min', 1, 'one of {set, array}', v);
   const n = load<i32>(v, 4);
   if (n == 0) return 0;
   const e = load<usize>(v, 12);
@@ -36,7 +36,7 @@ export function b_min(v: usize): usize { return extreme(v, -1); }
 
 export function b_sort(v: usize): usize {
   const t = load<u8>(v);
-  if (t != TYPE_ARRAY && t != TYPE_SET) return typeError('sort', 1, 'one of {array, set}', v);
+  if (t != TYPE_ARRAY && t != TYPE_SET) return typeError('sort', 1, 'one of {set, array}', v);
   const n = load<i32>(v, 4);
   const r = makeArray(0);
   if (n == 0) return r;

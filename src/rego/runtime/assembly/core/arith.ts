@@ -5,7 +5,7 @@ import {
   TYPE_NUMBER, TYPE_SET, TYPE_ARRAY, makeInt, makeFloat, numIsInt, numFloat, numTryInt, numLastInt,
   makeSet, setLen, setAt, setContains, setAppendRaw, makeArray, arrAppend,
 } from '../value';
-import { builtinError, builtinFail, typeError } from '../error';
+import { builtinError, builtinFail, operandFail, typeError } from '../error';
 
 @inline function isNum(v: usize): bool {
   return load<u8>(v) == TYPE_NUMBER;
@@ -130,9 +130,9 @@ export function b_floor(a: usize): usize {
 export function b_numbers_range(a: usize, b: usize): usize {
   if (!isNum(a)) return typeError('numbers.range', 1, 'number', a);
   if (!isNum(b)) return typeError('numbers.range', 2, 'number', b);
-  if (!numTryInt(a)) return builtinFail('numbers.range', 'operand 1 must be integer number but got floating-point number');
+  if (!numTryInt(a)) return operandFail('numbers.range', 1, 'must be integer number but got floating-point number');
   const x = numLastInt;
-  if (!numTryInt(b)) return builtinFail('numbers.range', 'operand 2 must be integer number but got floating-point number');
+  if (!numTryInt(b)) return operandFail('numbers.range', 2, 'must be integer number but got floating-point number');
   const y = numLastInt;
   const n = x <= y ? y - x + 1 : x - y + 1;
   const r = makeArray(<i32>(n < 1 << 30 ? n : 1 << 30));
@@ -144,7 +144,7 @@ export function b_numbers_range(a: usize, b: usize): usize {
 /** Sum/product helpers for aggregates over arrays and sets. */
 export function foldNumbers(c: usize, product: bool): usize {
   const t = load<u8>(c);
-  if (t != TYPE_ARRAY && t != TYPE_SET) return typeError(product ? 'product' : 'sum', 1, 'one of {array, set}', c);
+  if (t != TYPE_ARRAY && t != TYPE_SET) return typeError(product ? 'product' : 'sum', 1, 'one of {set, array}', c);
   const n = load<i32>(c, 4);
   const e = load<usize>(c, 12);
   let acc = makeInt(product ? 1 : 0);

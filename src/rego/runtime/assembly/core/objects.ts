@@ -87,7 +87,7 @@ function keySet(keys: usize): usize {
 export function b_object_remove(o: usize, keys: usize): usize {
   if (load<u8>(o) != TYPE_OBJECT) return typeError('object.remove', 1, 'object', o);
   const ks = keySet(keys);
-  if (ks == 0) return typeError('object.remove', 2, 'one of {array, object, set}', keys);
+  if (ks == 0) return typeError('object.remove', 2, 'one of {object, set, array}', keys);
   const r = makeObject();
   const n = objLen(o);
   for (let i = 0; i < n; i++) {
@@ -100,7 +100,7 @@ export function b_object_remove(o: usize, keys: usize): usize {
 export function b_object_filter(o: usize, keys: usize): usize {
   if (load<u8>(o) != TYPE_OBJECT) return typeError('object.filter', 1, 'object', o);
   const ks = keySet(keys);
-  if (ks == 0) return typeError('object.filter', 2, 'one of {array, object, set}', keys);
+  if (ks == 0) return typeError('object.filter', 2, 'one of {object, set, array}', keys);
   const r = makeObject();
   const n = objLen(o);
   for (let i = 0; i < n; i++) {
@@ -265,7 +265,7 @@ function hasEmpty(paths: usize): bool {
 export function b_json_filter(o: usize, paths: usize): usize {
   if (load<u8>(o) != TYPE_OBJECT) return typeError('json.filter', 1, 'object', o);
   const ps = parsePaths(paths);
-  if (ps == 0) return typeError('json.filter', 2, 'one of {array, set}', paths);
+  if (ps == 0) return typeError('json.filter', 2, 'one of {set, array}', paths);
   if (hasEmpty(ps)) return o;
   return filterAt(o, ps, 0);
 }
@@ -273,7 +273,7 @@ export function b_json_filter(o: usize, paths: usize): usize {
 export function b_json_remove(o: usize, paths: usize): usize {
   if (load<u8>(o) != TYPE_OBJECT) return typeError('json.remove', 1, 'object', o);
   const ps = parsePaths(paths);
-  if (ps == 0) return typeError('json.remove', 2, 'one of {array, set}', paths);
+  if (ps == 0) return typeError('json.remove', 2, 'one of {set, array}', paths);
   if (hasEmpty(ps)) return makeObject();
   return removeAt(o, ps, 0);
 }

@@ -3,6 +3,7 @@
 import { bufByte, bufBytes, bufReserve, bufCommit } from "../../buf";
 import { vtype, TYPE_STRING, TYPE_NUMBER, numTryInt, numLastInt } from "../../value";
 import { encodeRune, runeLen } from "./utf8";
+import { malloc } from "../../memory";
 
 export function putRune(b: usize, r: i32): void {
   const p = bufReserve(b, runeLen(r));
@@ -61,12 +62,69 @@ export function bytesEqual(a: usize, b: usize, n: i32): bool {
   return true;
 }
 
-/** Index of the first occurrence of needle in hay at or after `from`, or -1. */
+/** Index of the first occurrence of needle in hay at or after `from`, or -1. Linear time for long
+ *  needles (Knuth–Morris–Pratt), so adversarial inputs cannot make it quadratic. */
 export function indexOfBytes(hay: usize, hn: i32, needle: usize, nn: i32, from: i32): i32 {
   if (nn == 0) return from <= hn ? from : -1;
+  if (nn > hn - from) return -1;
   const first = load<u8>(needle);
-  for (let i = from; i + nn <= hn; i++) {
-    if (load<u8>(hay + <usize>i) == first && bytesEqual(hay + <usize>i, needle, nn)) return i;
+  if (nn <= 16) {
+    for (let i = from; i + nn <= hn; i++) {
+      if (load<u8>(hay + <usize>i) == first && bytesEqual(hay + <usize>i, needle, nn)) return i;
+    }
+    return -1;
+  }
+  // KMP failure function: fail[i] = length of the longest proper border of needle[0..i]
+  const fail = malloc(<usize>nn << 2);
+  store<i32>(fail, 0);
+  let k = 0;
+  for (let i = 1; i < nn; i++) {
+    const c = load<u8>(needle + <usize>i);
+    while (k > 0 && load<u8>(needle + <usize>k) != c) k = load<i32>(fail + (<usize>(k - 1) << 2));
+    if (load<u8>(needle + <usize>k) == c) k++;
+    store<i32>(fail + (<usize>i << 2), k);
+  }
+  let q = 0;
+  for (let i = from; i < hn; i++) {
+    const c = load<u8>(hay + <usize>i);
+    while (q > 0 && load<u8>(needle + <usize>q) != c) q = load<i32>(fail + (<usize>(q - 1) << 2));
+    if (load<u8>(needle + <usize>q) == c) q++;
+    if (q == nn) return i - nn + 1;
   }
   return -1;
+}
+
+/** Every (overlapping) occurrence of needle (nn > 0) in hay, in one linear KMP pass: returns an i32
+ *  list [count, pos0, pos1, …] in fresh memory. */
+export function allOccurrences(hay: usize, hn: i32, needle: usize, nn: i32): usize {
+  const fail = malloc(<usize>nn << 2);
+  store<i32>(fail, 0);
+  let k = 0;
+  for (let i = 1; i < nn; i++) {
+    const c = load<u8>(needle + <usize>i);
+    while (k > 0 && load<u8>(needle + <usize>k) != c) k = load<i32>(fail + (<usize>(k - 1) << 2));
+    if (load<u8>(needle + <usize>k) == c) k++;
+    store<i32>(fail + (<usize>i << 2), k);
+  }
+  let cap = 8;
+  let out = malloc(<usize>(cap + 1) << 2);
+  let count = 0;
+  let q = 0;
+  for (let i = 0; i < hn; i++) {
+    const c = load<u8>(hay + <usize>i);
+    while (q > 0 && load<u8>(needle + <usize>q) != c) q = load<i32>(fail + (<usize>(q - 1) << 2));
+    if (load<u8>(needle + <usize>q) == c) q++;
+    if (q == nn) {
+      if (count == cap) {
+        const grown = malloc(<usize>(cap * 2 + 1) << 2);
+        memory.copy(grown, out, <usize>(cap + 1) << 2);
+        out = grown;
+        cap *= 2;
+      }
+      store<i32>(out + (<usize>(++count) << 2), i - nn + 1);
+      q = load<i32>(fail + (<usize>(q - 1) << 2));
+    }
+  }
+  store<i32>(out, count);
+  return out;
 }

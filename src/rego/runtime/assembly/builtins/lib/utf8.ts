@@ -1,5 +1,7 @@
-// UTF-8 decoding/encoding and the few Unicode tables the string builtins need (Go's unicode package
+// UTF-8 decoding/encoding and the Unicode properties the string builtins need (Go's unicode package
 // semantics: invalid bytes decode as U+FFFD of width 1).
+
+import { TO_LOWER, TO_LOWER_RUNS, TO_UPPER, TO_UPPER_RUNS } from "./case-tables";
 
 /** Width in bytes of the rune last decoded by `decodeRune`. */
 export let runeWidth: i32 = 1;
@@ -118,75 +120,32 @@ export function isSpace(r: i32): bool {
     r == 0x205f || r == 0x3000;
 }
 
-// Simple case mapping for the scripts policies meet in practice: Latin (Basic, Latin-1, Extended-A,
-// Extended Additional), Greek, Cyrillic, Armenian, fullwidth Latin. Other scripts map to themselves.
+// Simple case mapping (Go's unicode.ToLower / ToUpper), from the generated run tables.
+
+function mapCase(r: i32, table: usize, runs: i32): i32 {
+  let lo = 0, hi = runs - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const e = table + <usize>mid * 12;
+    const first = load<i32>(e);
+    const lastWord = load<i32>(e, 4);
+    const last = lastWord & 0x7fffffff;
+    if (r < first) hi = mid - 1;
+    else if (r > last) lo = mid + 1;
+    else {
+      if (lastWord < 0 && ((r - first) & 1) != 0) return r; // every other code point
+      return r + load<i32>(e, 8);
+    }
+  }
+  return r;
+}
 
 export function toLower(r: i32): i32 {
   if (r < 0x80) return r >= 0x41 && r <= 0x5a ? r + 32 : r;
-  if (r < 0x100) return (r >= 0xc0 && r <= 0xde && r != 0xd7) ? r + 32 : r;
-  if (r < 0x180) {
-    if (r == 0x130) return 0x69;
-    if (r == 0x178) return 0xff;
-    if ((r >= 0x100 && r <= 0x12f) || (r >= 0x132 && r <= 0x137) || (r >= 0x14a && r <= 0x177)) return r | 1;
-    if ((r >= 0x139 && r <= 0x148) || (r >= 0x179 && r <= 0x17e)) return (r & 1) == 1 ? r + 1 : r;
-    return r;
-  }
-  if (r >= 0x386 && r <= 0x3ab) {
-    if (r == 0x386) return 0x3ac;
-    if (r >= 0x388 && r <= 0x38a) return r + 37;
-    if (r == 0x38c) return 0x3cc;
-    if (r == 0x38e || r == 0x38f) return r + 63;
-    if (r >= 0x391 && r <= 0x3ab && r != 0x3a2) return r + 32;
-    return r;
-  }
-  if (r >= 0x400 && r <= 0x52f) {
-    if (r <= 0x40f) return r + 80;
-    if (r <= 0x42f) return r + 32;
-    if ((r >= 0x460 && r <= 0x481) || (r >= 0x48a && r <= 0x4bf) || (r >= 0x4d0 && r <= 0x52f)) return r | 1;
-    if (r == 0x4c0) return 0x4cf;
-    if (r >= 0x4c1 && r <= 0x4ce) return (r & 1) == 1 ? r + 1 : r;
-    return r;
-  }
-  if (r >= 0x531 && r <= 0x556) return r + 48;
-  if (r == 0x1e9e) return 0xdf;
-  if ((r >= 0x1e00 && r <= 0x1e95) || (r >= 0x1ea0 && r <= 0x1eff)) return r | 1;
-  if (r >= 0xff21 && r <= 0xff3a) return r + 32;
-  return r;
+  return mapCase(r, TO_LOWER, TO_LOWER_RUNS);
 }
 
 export function toUpper(r: i32): i32 {
   if (r < 0x80) return r >= 0x61 && r <= 0x7a ? r - 32 : r;
-  if (r < 0x100) {
-    if (r == 0xb5) return 0x39c;
-    if (r == 0xff) return 0x178;
-    return (r >= 0xe0 && r <= 0xfe && r != 0xf7) ? r - 32 : r;
-  }
-  if (r < 0x180) {
-    if (r == 0x131) return 0x49;
-    if (r == 0x17f) return 0x53;
-    if ((r >= 0x100 && r <= 0x12f) || (r >= 0x132 && r <= 0x137) || (r >= 0x14a && r <= 0x177)) return r & ~1;
-    if ((r >= 0x139 && r <= 0x148) || (r >= 0x179 && r <= 0x17e)) return (r & 1) == 0 ? r - 1 : r;
-    return r;
-  }
-  if (r >= 0x3ac && r <= 0x3ce) {
-    if (r == 0x3ac) return 0x386;
-    if (r >= 0x3ad && r <= 0x3af) return r - 37;
-    if (r == 0x3cc) return 0x38c;
-    if (r == 0x3cd || r == 0x3ce) return r - 63;
-    if (r == 0x3c2) return 0x3a3;
-    if (r >= 0x3b1 && r <= 0x3cb) return r - 32;
-    return r;
-  }
-  if (r >= 0x430 && r <= 0x52f) {
-    if (r <= 0x44f) return r - 32;
-    if (r <= 0x45f) return r - 80;
-    if ((r >= 0x460 && r <= 0x481) || (r >= 0x48a && r <= 0x4bf) || (r >= 0x4d0 && r <= 0x52f)) return r & ~1;
-    if (r == 0x4cf) return 0x4c0;
-    if (r >= 0x4c1 && r <= 0x4ce) return (r & 1) == 0 ? r - 1 : r;
-    return r;
-  }
-  if (r >= 0x561 && r <= 0x586) return r - 48;
-  if ((r >= 0x1e00 && r <= 0x1e95) || (r >= 0x1ea0 && r <= 0x1eff)) return r & ~1;
-  if (r >= 0xff41 && r <= 0xff5a) return r - 32;
-  return r;
+  return mapCase(r, TO_UPPER, TO_UPPER_RUNS);
 }

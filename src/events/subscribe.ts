@@ -1,0 +1,85 @@
+// Reading token events: replay what the stream kept from a point in time or a sequence, then follow
+// live — the way a gateway's local cache learns tokens without introspecting every request.
+import { DeliverPolicy, type OrderedConsumerOptions } from '@nats-io/jetstream';
+import { type BusConnection, decode, unavailable } from '../bus/index.js';
+import { type TokenEventKind, tokenEventFilter, tokenEventStream } from './subjects.js';
+import type { TokenEvent } from './token-event.js';
+
+export interface TokenEventSubscription {
+  /** Resource server id to follow; all when absent. */
+  server?: string | null;
+  /** Kinds to deliver; all when absent. */
+  kinds?: readonly TokenEventKind[];
+  /** Replay from this time (ms since the epoch or a Date) … */
+  since?: number | Date;
+  /** … or from this stream sequence (e.g. the last one seen + 1). Neither: only new events. */
+  fromSeq?: number;
+}
+
+export interface ReceivedTokenEvent {
+  /** Stream sequence: resume after a restart with `fromSeq: seq + 1`. */
+  seq: number;
+  subject: string;
+  event: TokenEvent;
+}
+
+export interface TokenEventStream extends AsyncIterable<ReceivedTokenEvent> {
+  /** Events still stored after the starting point when the subscription began. */
+  readonly backlog: number;
+  stop(): void;
+}
+
+export async function subscribeTokenEvents(bus: BusConnection, sub: TokenEventSubscription = {}): Promise<TokenEventStream> {
+  const kinds = sub.kinds && sub.kinds.length > 0 ? new Set(sub.kinds) : undefined;
+  const onlyKind = kinds?.size === 1 ? [...kinds][0] : undefined;
+  const opts: Partial<OrderedConsumerOptions> = { filter_subjects: tokenEventFilter(sub.server, onlyKind) };
+  if (sub.fromSeq !== undefined) {
+    if (!Number.isInteger(sub.fromSeq) || sub.fromSeq < 1) throw new TypeError('fromSeq must be a positive integer');
+    opts.opt_start_seq = sub.fromSeq;
+  } else if (sub.since !== undefined) {
+    opts.opt_start_time = new Date(sub.since).toISOString();
+  } else {
+    opts.deliver_policy = DeliverPolicy.New;
+  }
+  let consumer;
+  try {
+    consumer = await bus.js.consumers.get(tokenEventStream, opts);
+  } catch (err) {
+    throw unavailable(`cannot read stream ${tokenEventStream}: ${(err as Error).message}`, err);
+  }
+  const backlog = (await consumer.info(true)).num_pending;
+  const messages = await consumer.consume({ max_messages: 512 });
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    messages.stop();
+    void consumer.delete().catch(() => undefined);
+  };
+  async function* events(): AsyncGenerator<ReceivedTokenEvent> {
+    try {
+      for await (const m of messages) {
+        let event: TokenEvent;
+        try {
+          event = decode<TokenEvent>(m.data);
+        } catch {
+          continue; // not an event (foreign publisher)
+        }
+        if (kinds && !kinds.has(event.type)) continue;
+        yield { seq: m.seq, subject: m.subject, event };
+      }
+    } finally {
+      stop();
+    }
+  }
+  const gen = events();
+  return {
+    backlog,
+    stop,
+    // One iterator for the subscription's life: leaving a `for await` early does not end it, `stop()` does.
+    [Symbol.asyncIterator]: () => ({
+      next: () => gen.next(),
+      return: async () => ({ done: true, value: undefined }),
+    }),
+  };
+}

@@ -1,0 +1,55 @@
+// Roles: an actor host (`--role actors`) serves only probes and metrics; two frontends (`--role frontend`)
+// share one port on this machine and route each request to the shard's owner over NATS.
+import t from 'tap';
+import { freePort } from '../helpers/nats.js';
+import { startNatsCluster } from '../helpers/nats-cluster.js';
+import { serveProcess, waitFor200 } from './lib/processes.js';
+
+t.setTimeout(90_000);
+const cluster = await startNatsCluster();
+t.teardown(() => cluster.stop());
+const adminKey = 'r'.repeat(40);
+const env = { PORTCULLIS_ADMIN_KEY: adminKey, PORTCULLIS_POLICY_WORKERS: '1', PORTCULLIS_LEASE_TTL_MS: '2000', PORTCULLIS_LEASE_RENEW_MS: '500', PORTCULLIS_SHARDS: '8' };
+const port = await freePort();
+const [actors, fa, fb] = await Promise.all([
+  serveProcess({ name: 'actors-1', role: 'actors', natsUrl: cluster.urls, env }),
+  serveProcess({ name: 'frontend-a', role: 'frontend', natsUrl: cluster.urls, port, env }),
+  serveProcess({ name: 'frontend-b', role: 'frontend', natsUrl: cluster.urls, port, env }),
+]);
+t.teardown(async () => {
+  await Promise.all([actors, fa, fb].map((p) => p?.stop()));
+});
+
+t.test('an actor host serves probes only', async (t) => {
+  await waitFor200(`${actors?.url}/readyz`, 20_000);
+  const ready = (await (await fetch(`${actors?.url}/readyz`)).json()) as { checks: Record<string, { ok: boolean }> };
+  t.ok(ready.checks.shards?.ok, 'every shard owned');
+  t.equal((await fetch(`${actors?.url}/healthz`)).status, 200);
+  t.equal((await fetch(`${actors?.url}/metrics`)).status, 200);
+  t.equal((await fetch(`${actors?.url}/token`, { method: 'POST' })).status, 404, 'no OAuth endpoints');
+  t.equal((await fetch(`${actors?.url}/admin/clients`, { headers: { Authorization: `Bearer ${adminKey}` } })).status, 404, 'no admin API');
+});
+
+t.test('two frontends share one port and reach the actors over NATS', async (t) => {
+  t.equal(fa?.url, fb?.url, 'same address');
+  const url = fa?.url as string;
+  const ready = (await (await fetch(`${url}/readyz`)).json()) as { checks: Record<string, unknown> };
+  t.notOk('shards' in ready.checks, 'a frontend owns no shards');
+  const created = await fetch(`${url}/admin/clients`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ client_id: 'roles-app' }) });
+  t.equal(created.status, 201);
+  const { client_secret: secret } = (await created.json()) as { client_secret: string };
+  // Many connections: the kernel spreads them over both processes; each must answer the same.
+  const answers = await Promise.all(
+    Array.from({ length: 40 }, () =>
+      fetch(`${url}/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `Basic ${Buffer.from(`roles-app:${secret}`).toString('base64')}`, Connection: 'close' },
+        body: 'grant_type=client_credentials&scope=read',
+      }).then(async (r) => `${r.status} ${((await r.json()) as { error?: string }).error ?? ''}`),
+    ),
+  );
+  // No entitlement: policy denies, which proves the request reached a client actor and the policy pool.
+  t.same(new Set(answers), new Set(['400 access_denied']));
+  const metrics = await Promise.all([fa, fb].map(async () => (await fetch(`${url}/metrics`, { headers: { Connection: 'close' } })).text()));
+  t.ok(metrics.every((m) => m.includes('portcullis_http_requests_total')));
+});

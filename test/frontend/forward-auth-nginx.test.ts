@@ -1,0 +1,176 @@
+// Forward-auth behind a real nginx (Debian's, `auth_request`) in front of a small upstream on loopback:
+// an allowed request reaches the upstream with the decision's obligations as headers, a missing or bad
+// token gets 401 with WWW-Authenticate, a request policy denies gets 403, and a single-use token passes
+// exactly once.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type IncomingHttpHeaders, createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { basic, provisionWorld, startHarness } from '../e2e/lib/harness.js';
+import { freePort } from '../helpers/nats.js';
+
+function nginxBinary(): string | undefined {
+  for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (spawnSync(p, ['-v']).status === 0) return p;
+  const apt = spawnSync('apt-get', ['install', '-y', 'nginx'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (apt.status !== 0) return undefined;
+  return spawnSync('/usr/sbin/nginx', ['-v']).status === 0 ? '/usr/sbin/nginx' : undefined;
+}
+
+const nginx = nginxBinary();
+if (!nginx) {
+  t.plan(0, 'nginx is not installed and `apt-get install -y nginx` failed: cannot test forward-auth behind nginx');
+} else {
+  const h = await startHarness();
+  t.teardown(() => h.stop());
+  const w = await provisionWorld(h);
+  // Single-use tokens for the same resource server.
+  const once = await h.admin('POST', '/admin/clients', { client_id: 'once' });
+  await h.admin('POST', '/admin/entitlements', { id: 'once', client_id: 'once', scopes: ['read'], resource_types: ['api'], jit_single_use: true });
+
+  // The upstream: answers with the headers it received.
+  const seen: IncomingHttpHeaders[] = [];
+  const upstream = createServer((req, res) => {
+    seen.push(req.headers);
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ upstream: true, method: req.method, url: req.url }));
+  });
+  const upstreamPort = await freePort();
+  await new Promise<void>((r) => upstream.listen(upstreamPort, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => upstream.close(() => r())));
+
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-nginx-'));
+  for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d));
+  const port = await freePort();
+  const portcullis = new URL(h.url);
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1;
+error_log ${dir}/error.log warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      auth_request /_portcullis;
+      auth_request_set $pc_obligations $upstream_http_x_portcullis_obligations;
+      auth_request_set $pc_types $upstream_http_x_portcullis_obligation_types;
+      auth_request_set $pc_client $upstream_http_x_portcullis_client_id;
+      auth_request_set $pc_scope $upstream_http_x_portcullis_scope;
+      auth_request_set $pc_decision $upstream_http_x_portcullis_decision_id;
+      proxy_set_header X-Portcullis-Obligations $pc_obligations;
+      proxy_set_header X-Portcullis-Obligation-Types $pc_types;
+      proxy_set_header X-Portcullis-Client-Id $pc_client;
+      proxy_set_header X-Portcullis-Scope $pc_scope;
+      proxy_set_header X-Portcullis-Decision-Id $pc_decision;
+      proxy_set_header Authorization "";
+      proxy_pass http://127.0.0.1:${upstreamPort};
+    }
+    location = /_portcullis {
+      internal;
+      proxy_pass http://${portcullis.host}/forward-auth;
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-URI $request_uri;
+      proxy_set_header X-Original-Method $request_method;
+      proxy_set_header X-Original-Host $host;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Portcullis-Authorization "${basic(w.rs.id, w.rs.secret)}";
+      proxy_set_header X-Portcullis-Resource-Type "api.orders";
+    }
+  }
+}
+`,
+  );
+  const proc = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; user root;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  t.teardown(async () => {
+    if (proc.exitCode === null) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${base}/`).then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 100 || proc.exitCode !== null) throw new Error(`nginx did not start: ${stderr} ${readFileSync(join(dir, 'error.log'), 'utf8')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  const mint = async (creds: { id: string; secret: string }, scope: string): Promise<string> => {
+    const r = await h.form('/token', { grant_type: 'client_credentials', scope, resource: w.rs.resource, resource_type: 'api.orders' }, creds);
+    if (r.status !== 200) throw new Error(`token: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.access_token as string;
+  };
+  const via = (path: string, token?: string, method = 'GET'): Promise<Response> =>
+    fetch(`${base}${path}`, { method, headers: token === undefined ? {} : { Authorization: `Bearer ${token}` } });
+
+  t.test('allowed: the upstream answers and sees the obligations', async (t) => {
+    const token = await mint(w.client, 'read write');
+    const before = seen.length;
+    const res = await via('/orders/42?x=1', token);
+    t.equal(res.status, 200);
+    t.same(await res.json(), { upstream: true, method: 'GET', url: '/orders/42?x=1' });
+    t.equal(seen.length, before + 1);
+    const hdrs = seen[seen.length - 1] ?? {};
+    t.equal(hdrs['x-portcullis-client-id'], w.client.id);
+    t.match(hdrs['x-portcullis-obligation-types'], /audit/, 'the type’s obligation reached the upstream');
+    t.match(JSON.parse(String(hdrs['x-portcullis-obligations'])), [{ type: 'audit' }]);
+    t.match(hdrs['x-portcullis-scope'], /read/);
+    t.ok(hdrs['x-portcullis-decision-id'], 'the decision id reached the upstream');
+    t.equal(hdrs.authorization, undefined, 'the bearer token was not passed on');
+    t.equal((await via('/orders', token, 'POST')).status, 200, 'POST maps to write, in scope');
+  });
+
+  t.test('no token, a bad token: 401 with WWW-Authenticate', async (t) => {
+    const before = seen.length;
+    const none = await via('/orders/42');
+    t.equal(none.status, 401);
+    t.match(none.headers.get('www-authenticate'), /^Bearer realm="portcullis"/);
+    const bad = await via('/orders/42', 'x'.repeat(43));
+    t.equal(bad.status, 401);
+    t.match(bad.headers.get('www-authenticate'), /error="invalid_token"/);
+    t.equal(seen.length, before, 'the upstream saw neither');
+  });
+
+  t.test('denied by policy: an action outside the token’s scope', async (t) => {
+    const token = await mint(w.client, 'read');
+    const before = seen.length;
+    const res = await via('/orders/42', token, 'DELETE');
+    t.ok(res.status === 403 || res.status === 401, `refused (${res.status})`);
+    if (res.status === 403) t.match(res.headers.get('www-authenticate') ?? '', /insufficient_scope|^$/);
+    t.equal(seen.length, before, 'the upstream never saw it');
+    t.equal((await via('/orders/42', token)).status, 200, 'a read with the same token passes');
+  });
+
+  t.test('single use: consumed by the first request', async (t) => {
+    const token = await mint({ id: 'once', secret: once.body.client_secret as string }, 'read');
+    const answers = await Promise.all(Array.from({ length: 8 }, () => via('/orders/7', token).then((r) => r.status)));
+    t.equal(answers.filter((s) => s === 200).length, 1, `exactly one passes: ${answers.join(',')}`);
+    t.equal(answers.filter((s) => s === 401).length, 7, 'the rest are 401');
+    t.match(seen[seen.length - 1]?.['x-portcullis-obligation-types'], /single_use/);
+    t.equal((await via('/orders/7', token)).status, 401, 'and ever after');
+  });
+
+  t.test('a gateway with wrong credentials is a gateway error, not a 401 to the user', async (t) => {
+    const res = await fetch(`${h.url}/forward-auth`, { headers: { Authorization: 'Bearer abc', 'X-Portcullis-Authorization': basic(w.rs.id, 'wrong-secret') } });
+    t.equal(res.status, 500);
+    t.match(await res.json(), { error: 'invalid_client' });
+  });
+}
