@@ -8,13 +8,21 @@ export class RecordStore<T> {
   readonly #kv: KvStore<T>;
   readonly #cache: BoundedCache<string, Versioned<T>>;
   readonly #loading = new Map<string, Promise<Versioned<T> | null>>();
+  /**
+   * Keys KV did not have, until when (ms): unknown tokens presented again and again cost no KV read.
+   * Short-lived, because a previous owner may still have been writing while this one took over.
+   */
+  readonly #absent: BoundedCache<string, number>;
+  readonly #absentTtlMs: number;
   readonly #shards: number;
   hits = 0;
   misses = 0;
 
-  constructor(kv: KvStore<T>, maxEntries: number, shards: number) {
+  constructor(kv: KvStore<T>, maxEntries: number, shards: number, absentTtlMs = 5000) {
     this.#kv = kv;
     this.#cache = new BoundedCache(maxEntries);
+    this.#absent = new BoundedCache(Math.max(1, Math.floor(maxEntries / 4)));
+    this.#absentTtlMs = absentTtlMs;
     this.#shards = shards;
   }
 
@@ -29,6 +37,11 @@ export class RecordStore<T> {
       this.hits++;
       return Promise.resolve(hit);
     }
+    const absentUntil = this.#absent.get(key);
+    if (absentUntil !== undefined) {
+      if (absentUntil > Date.now()) return Promise.resolve(null);
+      this.#absent.delete(key);
+    }
     let loading = this.#loading.get(key);
     if (!loading) {
       this.misses++;
@@ -36,6 +49,7 @@ export class RecordStore<T> {
         (v) => {
           this.#loading.delete(key);
           if (v) this.#cache.set(key, v);
+          else this.#absent.set(key, Date.now() + this.#absentTtlMs);
           return v;
         },
         (err: unknown) => {
@@ -55,6 +69,7 @@ export class RecordStore<T> {
 
   /** Writes `value` if KV still holds `expected`; on a conflict the cached copy is dropped and reloaded next time. */
   async write(key: string, value: T, expected: number): Promise<number> {
+    this.#absent.delete(key);
     try {
       const revision = await this.#kv.write(key, value, expected);
       this.#cache.set(key, { value, revision });
@@ -79,11 +94,13 @@ export class RecordStore<T> {
   /** Forgets the records of a shard this host no longer owns (its next owner reloads them from KV). */
   releaseShard(shard: number): void {
     this.#cache.deleteWhere((k) => shardOf(k, this.#shards) === shard);
+    this.#absent.deleteWhere((k) => shardOf(k, this.#shards) === shard);
   }
 
   /** Forgets every record (the host is stopping). */
   releaseAll(): void {
     this.#cache.clear();
+    this.#absent.clear();
   }
 
   keys(): Promise<string[]> {

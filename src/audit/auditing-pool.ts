@@ -22,9 +22,9 @@ export function outcomeOf(result: unknown): AuditOutcome {
   return (result as { allow?: unknown } | null)?.allow === true ? 'allow' : 'deny';
 }
 
+/** `pool` with `decide` recording each decision; everything else (close, metrics, version…) is the pool's own. */
 export function auditingPool<P extends DecidingPool>(pool: P, audit: AuditLog): P {
-  const wrapped = Object.create(pool) as P;
-  wrapped.decide = async (entrypoint, input) => {
+  const decide: DecidingPool['decide'] = async (entrypoint, input) => {
     const t0 = performance.now();
     try {
       const r = await pool.decide(entrypoint, input);
@@ -43,6 +43,13 @@ export function auditingPool<P extends DecidingPool>(pool: P, audit: AuditLog): 
       throw err;
     }
   };
-  wrapped.setData = (data) => pool.setData(data);
-  return wrapped;
+  // A Proxy rather than a subclass or prototype copy: the pool's methods use private fields, so they
+  // must run with the pool itself as `this`.
+  return new Proxy(pool, {
+    get(target, prop) {
+      if (prop === 'decide') return decide;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }

@@ -130,6 +130,7 @@ export class ReliablePublisher {
           this.#timer = undefined;
           this.#pump();
         }, wait);
+        this.#timer.unref(); // a retry alone must not keep a stopping process alive
       }
       return;
     }

@@ -84,3 +84,14 @@ t.test('a stale owner cannot overwrite a newer write', async (t) => {
   t.ok(err instanceof RevisionConflictError);
   t.same((await oldOwner.get('rec'))?.value, { v: 2 }, 'after a conflict the stale copy is reloaded');
 });
+
+t.test('unknown keys are remembered briefly, and creating one forgets that', async (t) => {
+  const kv = new KvStore<{ v: number }>(buckets.tokens, kvs[buckets.tokens], pipeline);
+  const store = new RecordStore(kv, 100, shards, 60_000);
+  t.equal(await store.get('ghost'), null);
+  const misses = store.misses;
+  t.equal(await store.get('ghost'), null);
+  t.equal(store.misses, misses, 'the second lookup did not read KV');
+  await store.create('ghost', { v: 1 });
+  t.same((await store.get('ghost'))?.value, { v: 1 });
+});

@@ -2,6 +2,7 @@
 // NATS between client and token actors; tokens issued through one host introspect through the other,
 // and when one host leaves, the other takes its shards and every token still introspects.
 import t from 'tap';
+import type { ActorHost } from '../../src/actors/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startServer } from '../../src/server/index.js';
 import { provisionWorld, startHarness } from './lib/harness.js';
@@ -18,11 +19,16 @@ t.teardown(async () => {
 });
 const w = await provisionWorld(h);
 
+function hostOf(s: { host?: ActorHost | undefined }): ActorHost {
+  if (!s.host) throw new Error('this server runs no actor host');
+  return s.host;
+}
+
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) {
-    await h.server.host.rebalance();
-    await second.host.rebalance();
-    if (h.server.host.ownedCount() === 64 && second.host.ownedCount() === 64) return;
+    await hostOf(h.server).rebalance();
+    await hostOf(second).rebalance();
+    if (hostOf(h.server).ownedCount() === 64 && hostOf(second).ownedCount() === 64) return;
   }
 }
 
@@ -37,8 +43,8 @@ async function post(url: string, path: string, form: Record<string, string>, id:
 
 t.test('shards split and requests cross hosts', async (t) => {
   await settle();
-  t.equal(h.server.host.ownedCount(), 64, 'first host: half of 128');
-  t.equal(second.host.ownedCount(), 64, 'second host: the other half');
+  t.equal(hostOf(h.server).ownedCount(), 64, 'first host: half of 128');
+  t.equal(hostOf(second).ownedCount(), 64, 'second host: the other half');
   const tokens: string[] = [];
   for (let i = 0; i < 40; i++) {
     const url = i % 2 ? second.url : h.url;
@@ -53,8 +59,8 @@ t.test('shards split and requests cross hosts', async (t) => {
   }
   await second.stop();
   secondStopped = true;
-  await h.server.host.rebalance();
-  t.equal(h.server.host.ownedCount(), 128, 'the survivor owns everything');
+  await hostOf(h.server).rebalance();
+  t.equal(hostOf(h.server).ownedCount(), 128, 'the survivor owns everything');
   let active = 0;
   for (const token of tokens) if ((await post(h.url, '/introspect', { token }, w.rs.id, w.rs.secret)).active === true) active++;
   t.equal(active, tokens.length, 'every token still introspects');

@@ -77,6 +77,8 @@ http {
     location = /_portcullis {
       internal;
       proxy_pass http://${portcullis.host}/forward-auth;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
       proxy_set_header X-Original-URI $request_uri;

@@ -95,6 +95,7 @@ export function generateWasm(policy: Policy, options: GenerateOptions = {}): Uin
     },
     funcsByPath: policy.funcs.map((f) => ({ path: f.path, name: f.name })),
     memo: memoSlots.size + memoFuncs.size > 0,
+    memoFrameGlobal: rt.globalExports.get('memo_frame'),
   };
 
   // Plans: (input, data) → result set.

@@ -21,10 +21,16 @@ export interface LowerEnv {
   funcsByPath: { path: string[]; name: string }[];
   /** Whether some function is memoized: With blocks then push a fresh memo frame (runtime memo.ts). */
   memo?: boolean;
+  /** Index of the runtime's exported global `memo_frame`, to read complete rules' slots inline. */
+  memoFrameGlobal?: number;
 }
 
 /** What opa_memoize_get returns for a rule computed as undefined (runtime memo.ts MEMO_UNDEFINED). */
 const MEMO_UNDEFINED = 1;
+/** Bytes before the first slot of a memo frame (runtime memo.ts HEADER). */
+const MEMO_FRAME_HEADER = 12;
+/** Type tag of booleans (docs/REGO-RUNTIME-ABI.md): [2, 0] is false. */
+const TYPE_BOOLEAN = 2;
 /** Functions with more arguments (after input and data) than opa_memoize_args_get takes are not memoized. */
 export const MEMO_MAX_ARGS = 4;
 
@@ -173,6 +179,24 @@ export class FunctionLowering {
     this.op(OP.unreachable);
   }
 
+  /** `NotEqual(x, false)` — how a body tests an expression's value — inline: undefined when x is undefined
+   *  or is the boolean false (bytes [2, 0], runtime value.ts and static-data.ts alike). */
+  private notFalse(x: Operand, other: Operand): boolean {
+    if (x.kind !== 'local' || other.kind !== 'bool' || other.value) return false;
+    const l = this.local(x.local);
+    this.get(l);
+    this.op(OP.i32Eqz);
+    this.undefinedIf();
+    this.get(l);
+    this.op(OP.i32Load16U);
+    this.w.u32(0); // alignment 2^0: values are only byte-aligned as far as this load knows
+    this.w.u32(0); // offset
+    this.i32(TYPE_BOOLEAN);
+    this.op(OP.i32Eq);
+    this.undefinedIf();
+    return true;
+  }
+
   private resultDefined(result: number): void {
     this.tee(result);
     this.op(OP.i32Eqz);
@@ -251,8 +275,13 @@ export class FunctionLowering {
         this.set(this.local(s.target));
         return;
       case 'AssignVarOnce': {
-        // Conflict when both are defined and differ; otherwise target = source.
+        // Conflict when both are defined and differ; otherwise target = source. The target is usually
+        // still unset: only then is the comparison called.
         const t = this.local(s.target);
+        this.get(t);
+        this.w.byte(OP.if);
+        this.w.byte(OP.void);
+        this.labels.push({ ir: false });
         this.get(t);
         this.operand(s.source);
         this.callRt('opa_value_not_equal');
@@ -264,6 +293,7 @@ export class FunctionLowering {
             ? 'functions must not produce multiple outputs for same inputs'
             : 'complete rules must not produce multiple outputs',
         );
+        this.close();
         this.close();
         this.operand(s.source);
         this.set(t);
@@ -306,6 +336,7 @@ export class FunctionLowering {
         this.undefinedIf();
         return;
       case 'NotEqual':
+        if (this.notFalse(s.a, s.b) || this.notFalse(s.b, s.a)) return;
         this.operand(s.a);
         this.operand(s.b);
         this.callRt('opa_value_not_equal');
@@ -577,11 +608,21 @@ export class FunctionLowering {
     this.memoSlot = slot;
     this.memoArgs = args;
     const t = this.temp();
-    this.i32(slot);
     if (args.length > 0) {
+      this.i32(slot);
       this.memoArgsOperands();
       this.callRt('opa_memoize_args_get');
-    } else this.callRt('opa_memoize_get');
+    } else if (this.env.memoFrameGlobal !== undefined) {
+      // The slot, read in place (memo.ts: slot i at memo_frame + 12 + 4i; policy_eval has set a frame).
+      this.w.byte(OP.globalGet);
+      this.w.u32(this.env.memoFrameGlobal);
+      this.op(OP.i32Load);
+      this.w.u32(2);
+      this.w.u32(MEMO_FRAME_HEADER + 4 * slot);
+    } else {
+      this.i32(slot);
+      this.callRt('opa_memoize_get');
+    }
     this.tee(t);
     this.w.byte(OP.if);
     this.w.byte(OP.void);

@@ -114,6 +114,28 @@ export function operandFail(name: string, operand: i32, msg: string): usize {
   return 0;
 }
 
+/** OPA's element type error (builtins.NewOperandElementErr), code eval_type_error:
+ *  "<name>: operand <n> must be <composite> of <expected>s but got <composite> containing <type>". */
+export function elementTypeError(name: string, operand: i32, composite: string, expected: string, got: usize): usize {
+  if (strict_builtin_errors == 0) return 0;
+  const t = got == 0 ? 0 : <i32>load<u8>(got);
+  const b = bufNew(128);
+  bufLiteral(b, name);
+  bufLiteral(b, ': operand ');
+  bufByte(b, <u8>(0x30 + operand));
+  bufLiteral(b, ' must be ');
+  bufLiteral(b, composite);
+  bufLiteral(b, ' of ');
+  bufLiteral(b, expected);
+  bufLiteral(b, 's but got ');
+  bufLiteral(b, composite);
+  bufLiteral(b, ' containing ');
+  bufLiteral(b, unchecked(TYPE_NAMES[t < 8 ? t : 0]));
+  bufByte(b, 0);
+  runtimeErrorRaw(literalToUtf8('eval_type_error', true), bufData(b));
+  return 0;
+}
+
 /** A builtin error ("eval_builtin_error: <name>: <msg>") in strict mode; otherwise 0 (undefined). */
 export function builtinFail(name: string, msg: string): usize {
   if (strict_builtin_errors != 0) builtinError(name, msg);

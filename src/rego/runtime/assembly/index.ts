@@ -19,6 +19,7 @@ import {
 
 export { heap_start } from './memory';
 export { strict_builtin_errors } from './error';
+export { memo_frame } from './memo';
 export { policy_eval, policy_entrypoints, policy_builtins } from './eval';
 export * from './core/index';
 export * from './builtins/index';

@@ -38,10 +38,22 @@ function hex4(p: usize): i32 {
   return r;
 }
 
+// SWAR: 8 bytes at a time, stop at the word holding a quote, a backslash or a control byte.
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
+@inline function plainWord(x: u64): bool {
+  const q = x ^ (ONES * 0x22);
+  const b = x ^ (ONES * 0x5c);
+  const special = ((q - ONES) & ~q) | ((b - ONES) & ~b) | (x - ONES * 0x20);
+  return (special & ~x & HIGHS) == 0;
+}
+
 function parseString(): usize {
   // pos is just after the opening quote
   const start = pos;
   let p = pos;
+  while (p + 8 <= end && plainWord(load<u64>(p))) p += 8;
   while (p < end) {
     const c = load<u8>(p);
     if (c == 0x22) {

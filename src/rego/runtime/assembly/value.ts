@@ -524,19 +524,24 @@ export function objFind(o: usize, k: usize): i32 {
   const n = load<i32>(o, 4);
   const base = load<usize>(o, 12);
   if (n <= 8 && load<u8>(k) == TYPE_STRING) {
-    // Small objects: linear scan with cheap string equality.
+    // Small objects: linear scan; the first bytes decide most comparisons without a call.
     const kl = load<i32>(k, 4);
     const kp = load<usize>(k, 8);
+    const k0: i32 = kl > 0 ? <i32>load<u8>(kp) : -1;
     for (let i = 0; i < n; i++) {
       const e = load<usize>(base + (<usize>i << 3));
-      if (load<u8>(e) == TYPE_STRING) {
+      if (e == k) return i;
+      const te = load<u8>(e);
+      if (te == TYPE_STRING) {
         const el = load<i32>(e, 4);
-        if (el == kl) {
-          const c = bytesCompare(load<usize>(e, 8), el, kp, kl);
-          if (c == 0) return i;
-          if (c > 0) return -(i + 1);
-        } else if (bytesCompare(load<usize>(e, 8), el, kp, kl) > 0) return -(i + 1);
-      } else if (load<u8>(e) > TYPE_STRING) return -(i + 1);
+        const ep = load<usize>(e, 8);
+        const e0: i32 = el > 0 ? <i32>load<u8>(ep) : -1;
+        if (e0 < k0) continue;
+        if (e0 > k0) return -(i + 1);
+        const c = bytesCompare(ep, el, kp, kl);
+        if (c == 0) return i;
+        if (c > 0) return -(i + 1);
+      } else if (te > TYPE_STRING) return -(i + 1);
     }
     return -(n + 1);
   }

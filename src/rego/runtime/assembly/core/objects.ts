@@ -5,7 +5,7 @@ import {
   objLen, objKeyAt, objValAt, objGet, objInsert, objAppendRaw, setAppendRaw, setLen, setAt, setContains,
   arrLen, arrGet, arrAppend, valueGet, shallowCopy, equal, numTryInt, numLastInt, makeInt,
 } from '../value';
-import { typeError } from '../error';
+import { elementTypeError, typeError } from '../error';
 
 export function b_object_get(o: usize, k: usize, d: usize): usize {
   if (load<u8>(o) != TYPE_OBJECT) return typeError('object.get', 1, 'object', o);
@@ -58,7 +58,7 @@ export function b_object_union_n(arr: usize): usize {
   const n = arrLen(arr);
   for (let i = 0; i < n; i++) {
     const o = arrGet(arr, i);
-    if (load<u8>(o) != TYPE_OBJECT) return 0;
+    if (load<u8>(o) != TYPE_OBJECT) return elementTypeError('object.union_n', 1, 'array', 'object', o);
     r = unionMerge(r, o);
   }
   return r;
@@ -112,8 +112,12 @@ export function b_object_filter(o: usize, keys: usize): usize {
 
 // ---- json.filter / json.remove: paths are "a/b/c" strings or arrays of segments ----
 
+/** The path element parsePaths rejected (neither a string nor an array); 0 when the operand itself was. */
+let badPathElem: usize = 0;
+
 /** Array of paths (each an array of segment values); 0 on a type error. */
 function parsePaths(paths: usize): usize {
+  badPathElem = 0;
   const t = load<u8>(paths);
   if (t != TYPE_ARRAY && t != TYPE_SET) return 0;
   const n = load<i32>(paths, 4);
@@ -138,7 +142,10 @@ function parsePaths(paths: usize): usize {
         }
       }
       arrAppend(r, segs);
-    } else return 0;
+    } else {
+      badPathElem = p;
+      return 0;
+    }
   }
   return r;
 }
@@ -262,10 +269,15 @@ function hasEmpty(paths: usize): bool {
   return false;
 }
 
+function pathsError(name: string, paths: usize): usize {
+  if (badPathElem != 0) return typeError(name, 2, 'one of {set, array} containing string paths or array of path segments', badPathElem);
+  return typeError(name, 2, 'one of {set, array}', paths);
+}
+
 export function b_json_filter(o: usize, paths: usize): usize {
   if (load<u8>(o) != TYPE_OBJECT) return typeError('json.filter', 1, 'object', o);
   const ps = parsePaths(paths);
-  if (ps == 0) return typeError('json.filter', 2, 'one of {set, array}', paths);
+  if (ps == 0) return pathsError('json.filter', paths);
   if (hasEmpty(ps)) return o;
   return filterAt(o, ps, 0);
 }
@@ -273,7 +285,7 @@ export function b_json_filter(o: usize, paths: usize): usize {
 export function b_json_remove(o: usize, paths: usize): usize {
   if (load<u8>(o) != TYPE_OBJECT) return typeError('json.remove', 1, 'object', o);
   const ps = parsePaths(paths);
-  if (ps == 0) return typeError('json.remove', 2, 'one of {set, array}', paths);
+  if (ps == 0) return pathsError('json.remove', paths);
   if (hasEmpty(ps)) return makeObject();
   return removeAt(o, ps, 0);
 }
