@@ -6,6 +6,7 @@ import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { loadRegoPolicy, RegoEvalError, type RegoPolicy } from '../src/rego/load.js';
 import type {
   ControlMessage,
+  EvalItem,
   EvalItemResult,
   EvalRequest,
   EvalResponse,
@@ -92,12 +93,13 @@ const initialError = await load(config.initial);
 if (initialError) throw new Error(`policy worker ${threadId}: ${initialError.message}`);
 post({ kind: 'hello', threadId, keys: [...snapshots.keys()] });
 
-function evaluateOne(policy: RegoPolicy, entrypoint: string, input: unknown): EvalItemResult {
+function evaluateOne(policy: RegoPolicy, item: EvalItem): EvalItemResult {
+  const entrypoint = item.entrypoint;
   if (!Object.hasOwn(policy.entrypoints, entrypoint)) {
     return { error: { code: 'policy_unknown_entrypoint', message: `unknown entrypoint '${entrypoint}'` } };
   }
   try {
-    return { resultSet: policy.evaluate(input, entrypoint) };
+    return { resultSet: item.inputJson !== undefined ? policy.evaluateJson(item.inputJson, entrypoint) : policy.evaluate(item.input, entrypoint) };
   } catch (err) {
     return { error: errorData('policy_eval_error', err) };
   }
@@ -115,8 +117,7 @@ export default async function evaluateBatch(req: EvalRequest): Promise<EvalRespo
   }
   const results = new Array<EvalItemResult>(req.inputs.length);
   for (let i = 0; i < req.inputs.length; i++) {
-    const item = req.inputs[i] as EvalRequest['inputs'][number];
-    results[i] = evaluateOne(snap.policy, item.entrypoint, item.input);
+    results[i] = evaluateOne(snap.policy, req.inputs[i] as EvalItem);
   }
   return { id: req.id, results, error: null };
 }

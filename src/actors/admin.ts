@@ -12,6 +12,7 @@ import {
   type PbacRecordOf,
   type ResourceServer,
   checkOperatorSecret,
+  clientView,
   generateClientSecret,
   hashSecret,
   newClient,
@@ -24,7 +25,8 @@ import type { ClientMessage } from './messages.js';
 import { type PolicyDataView, policyDataKey } from './policy-data.js';
 import type { ActorRouter } from './router.js';
 
-export type CreatedClient = ClientView & { client_secret: string };
+/** A client as created or given a new secret: the secret (secret methods only) appears here once. */
+export type CreatedClient = ClientView & { client_secret?: string };
 
 /** Most records one list call returns. */
 export const maxListed = 1000;
@@ -46,7 +48,7 @@ export class ClientAdmin {
   async create(input: ClientInput): Promise<CreatedClient> {
     const { record, secret } = newClient(input, Date.now(), () => `c-${randomBytes(12).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x')}`);
     const view = await this.#call<ClientView>(record.client_id, { op: 'admin.create', record });
-    return { ...view, client_secret: secret };
+    return secret === undefined ? view : { ...view, client_secret: secret };
   }
 
   get(clientId: string): Promise<ClientView> {
@@ -77,8 +79,7 @@ export class ClientAdmin {
     for (const k of keys) {
       const v = await this.#clients.get(k);
       if (v?.value) {
-        const { client_secret_hash: _, ...view } = v.value;
-        out.push(view);
+        out.push(clientView(v.value));
       }
     }
     return out;

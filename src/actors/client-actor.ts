@@ -3,16 +3,21 @@
 // each other; admin writes to one client run one at a time.
 import { RevisionConflictError } from '../bus/index.js';
 import {
-  type ClientCredentials,
+  type AssertionCredentials,
+  type ClientAuthentication,
+  type ClientIdMetadataDocument,
+  type ClientIdMetadataDocuments,
   type ClientInput,
   type ClientRecord,
   type ClientView,
   type Decided,
   type GrantContext,
   type IntrospectionResponse,
+  type JwksCache,
   OAuthError,
   type PolicyInput,
   type PolicyResource,
+  type ReplayStore,
   type TokenRecord,
   type TokenResponse,
   applyClientUpdate,
@@ -21,15 +26,19 @@ import {
   grants,
   hashToken,
   inactive,
+  isClientIdUrl,
   isPlausibleToken,
   mintOpaqueToken,
+  requireDpopProof,
   required,
+  verifyClientAssertion,
 } from '../oauth/index.js';
 import { AdminError } from './admin-error.js';
+import { type RegistrationDeps, deleteRegistration, readRegistration, registerClient, updateRegistration } from './client-registration.js';
 import type { Decider } from './decider.js';
 import type { ActorBehavior } from './host.js';
 import { KeyedMailbox } from './mailbox.js';
-import type { ClientMessage, ParamEntries, TokenMessage } from './messages.js';
+import type { ClientMessage, ParamEntries, RsDpopProof, TokenMessage } from './messages.js';
 import type { PolicyDataView } from './policy-data.js';
 import type { RecordStore } from './record-store.js';
 import type { ActorRouter } from './router.js';
@@ -50,6 +59,34 @@ export interface ClientActorOptions {
   defaultTtl: number;
   /** Longest token lifetime policy may grant, seconds. */
   maxTtl: number;
+  /** Issuer identifier: an audience assertions may name, and the base of registration_client_uri. */
+  issuer?: string;
+  /** private_key_jwt (RFC 7523): client keys and the shared jti replay store; absent: assertions are refused. */
+  assertions?: { keys: JwksCache; replay: ReplayStore; maxLifetimeSec: number };
+  /** Client ID Metadata Documents: URL client_ids resolved by fetching them; absent: such ids are unknown. */
+  cimd?: { documents: ClientIdMetadataDocuments; allowHttp: boolean };
+}
+
+/** A client known by its metadata document, as a record (never stored: the document is the source). */
+function documentClient(doc: ClientIdMetadataDocument): ClientRecord {
+  const md = doc.metadata;
+  const r: ClientRecord = {
+    client_id: doc.client_id,
+    client_type: md.client_type,
+    token_endpoint_auth_method: md.token_endpoint_auth_method,
+    grant_types: md.grant_types,
+    metadata: { ...md, client_id_metadata_document: true },
+    created_at: doc.fetchedAt,
+    updated_at: doc.fetchedAt,
+  };
+  if (md.jwks !== undefined) r.jwks = md.jwks;
+  if (md.jwks_uri !== undefined) r.jwks_uri = md.jwks_uri;
+  if (md.token_endpoint_auth_signing_alg !== undefined) r.token_endpoint_auth_signing_alg = md.token_endpoint_auth_signing_alg;
+  if (md.dpop_bound_access_tokens !== undefined) r.dpop_bound_access_tokens = md.dpop_bound_access_tokens;
+  if (md.software_id !== undefined) r.software_id = md.software_id;
+  if (md.scope !== undefined) r.scope = md.scope;
+  if (md.client_name !== undefined) r.client_name = md.client_name;
+  return r;
 }
 
 export class ClientActor implements ActorBehavior {
@@ -64,9 +101,9 @@ export class ClientActor implements ActorBehavior {
     const msg = raw as ClientMessage;
     switch (msg.op) {
       case 'token':
-        return this.#token(key, msg.creds, msg.params, msg.env);
+        return this.#token(key, msg.creds, msg.params, msg.env, msg.dpopJkt);
       case 'introspect':
-        return this.#introspect(key, msg.creds, msg.token, msg.rsContext, msg.env);
+        return this.#introspect(key, msg.creds, msg.token, msg.rsContext, msg.env, msg.dpop);
       case 'revoke':
         return this.#revoke(key, msg.creds, msg.token);
       case 'admin.create':
@@ -77,7 +114,20 @@ export class ClientActor implements ActorBehavior {
         return this.#mailbox.run(key, () => this.#update(key, msg.input, msg.secretHash));
       case 'admin.delete':
         return this.#mailbox.run(key, () => this.#delete(key));
+      case 'register':
+        return this.#mailbox.run(key, () => registerClient(this.#registration(), key, msg));
+      case 'registration.get':
+        return readRegistration(this.#registration(), key, msg.token);
+      case 'registration.update':
+        return this.#mailbox.run(key, () => updateRegistration(this.#registration(), key, msg.token, msg.metadata, msg.env));
+      case 'registration.delete':
+        return this.#mailbox.run(key, () => deleteRegistration(this.#registration(), key, msg.token));
     }
+  }
+
+  #registration(): RegistrationDeps {
+    if (this.#o.issuer === undefined) throw new TypeError('ClientActor needs `issuer` for registration');
+    return { store: this.#o.store, decider: this.#o.decider, issuer: this.#o.issuer };
   }
 
   releaseShard(shard: number): void {
@@ -88,14 +138,38 @@ export class ClientActor implements ActorBehavior {
     this.#o.store.releaseAll();
   }
 
-  async #authenticate(key: string, creds: ClientCredentials): Promise<ClientRecord> {
+  async #authenticate(key: string, creds: ClientAuthentication): Promise<ClientRecord> {
     if (clientActorKey(creds.clientId) !== key) throw new TypeError('credentials routed to the wrong client actor');
+    if (creds.method === 'private_key_jwt') return this.#authenticateAssertion(key, creds);
     const v = await this.#o.store.get(key);
     return authenticateClient(v?.value ?? null, creds);
   }
 
-  async #token(key: string, creds: ClientCredentials, entries: ParamEntries, env: GrantContext['environment']): Promise<TokenResponse> {
+  /** The client's record: stored, or for a URL client_id its metadata document (RFC draft CIMD). */
+  async #clientRecord(key: string, clientId: string): Promise<ClientRecord | null> {
+    const cimd = this.#o.cimd;
+    if (cimd !== undefined && isClientIdUrl(clientId, cimd.allowHttp)) return documentClient(await cimd.documents.resolve(clientId));
+    return (await this.#o.store.get(key))?.value ?? null;
+  }
+
+  async #authenticateAssertion(key: string, creds: AssertionCredentials): Promise<ClientRecord> {
+    const a = this.#o.assertions;
+    if (a === undefined) throw new OAuthError('invalid_client', 'private_key_jwt is not enabled on this server');
+    const record = await this.#clientRecord(key, creds.clientId);
+    const issuer = this.#o.issuer ?? '';
+    const base = issuer.replace(/\/+$/, '');
+    await verifyClientAssertion({ clientId: creds.clientId, assertion: creds.assertion }, record, {
+      audiences: [issuer, `${base}/token`, creds.endpoint],
+      keys: a.keys,
+      replay: a.replay,
+      maxLifetimeSec: a.maxLifetimeSec,
+    });
+    return record as ClientRecord;
+  }
+
+  async #token(key: string, creds: ClientAuthentication, entries: ParamEntries, env: GrantContext['environment'], dpopJkt?: string): Promise<TokenResponse> {
     const client = await this.#authenticate(key, creds);
+    requireDpopProof(client, dpopJkt);
     const params = new Map(entries);
     const grantType = required(params, 'grant_type');
     const grant = grants.get(grantType);
@@ -104,10 +178,11 @@ export class ClientActor implements ActorBehavior {
       client,
       params,
       environment: env,
+      ...(dpopJkt !== undefined ? { dpopJkt } : {}),
       resolveResources: (indicators, types) => this.#resolveResources(indicators, types),
       isKnownIndicator: (i) => this.#o.policyData.resourceServerByIndicator(i) !== undefined,
       decide: (input) => this.#o.decider.decide('token', input),
-      mint: (input, decided, scopes, ttl) => this.#mint(client, input, decided, scopes, ttl),
+      mint: (input, decided, scopes, ttl) => this.#mint(client, input, decided, scopes, ttl, dpopJkt),
       defaultTtl: this.#o.defaultTtl,
       maxTtl: this.#o.maxTtl,
     });
@@ -128,7 +203,7 @@ export class ClientActor implements ActorBehavior {
     return servers.flatMap((rs) => typeList.map((type) => ({ type, id: null, server: rs.id, indicator: rs.resource, actions: [] })));
   }
 
-  async #mint(client: ClientRecord, input: PolicyInput, decided: Decided, scopes: string[], ttl: number): Promise<string> {
+  async #mint(client: ClientRecord, input: PolicyInput, decided: Decided, scopes: string[], ttl: number, dpopJkt?: string): Promise<string> {
     const { token, hash } = mintOpaqueToken();
     const iat = Math.floor(Date.now() / 1000);
     const aud: string[] = [];
@@ -139,7 +214,7 @@ export class ClientActor implements ActorBehavior {
     }
     const record: TokenRecord = {
       client_id: client.client_id,
-      token_type: 'Bearer',
+      token_type: dpopJkt !== undefined ? 'DPoP' : 'Bearer',
       iat,
       exp: iat + ttl,
       scope: scopes,
@@ -152,18 +227,28 @@ export class ClientActor implements ActorBehavior {
       input,
       decision: decided.decision,
     };
+    if (dpopJkt !== undefined) record.cnf = { jkt: dpopJkt };
     await this.#o.router.call<null>('token', hash, { op: 'store', record } satisfies TokenMessage);
     return token;
   }
 
-  async #introspect(key: string, creds: ClientCredentials, token: string, rsContext: Record<string, unknown>, env: GrantContext['environment']): Promise<IntrospectionResponse> {
+  async #introspect(
+    key: string,
+    creds: ClientAuthentication,
+    token: string,
+    rsContext: Record<string, unknown>,
+    env: GrantContext['environment'],
+    dpop?: RsDpopProof,
+  ): Promise<IntrospectionResponse> {
     const client = await this.#authenticate(key, creds);
     const callerServers = this.#o.policyData.resourceServersOfClient(client.client_id);
     if (callerServers.length === 0 || !isPlausibleToken(token)) return inactive;
-    return this.#o.router.call<IntrospectionResponse>('token', hashToken(token), { op: 'introspect', callerServers, rsContext, env } satisfies TokenMessage);
+    const msg: TokenMessage = { op: 'introspect', callerServers, rsContext, env };
+    if (dpop !== undefined) msg.dpop = { ...dpop, accessToken: token };
+    return this.#o.router.call<IntrospectionResponse>('token', hashToken(token), msg);
   }
 
-  async #revoke(key: string, creds: ClientCredentials, token: string): Promise<null> {
+  async #revoke(key: string, creds: ClientAuthentication, token: string): Promise<null> {
     const client = await this.#authenticate(key, creds);
     if (!isPlausibleToken(token)) return null;
     await this.#o.router.call<null>('token', hashToken(token), { op: 'revoke', clientId: client.client_id } satisfies TokenMessage);

@@ -10,7 +10,7 @@ export interface DecisionPool {
   setData(data: unknown): Promise<void>;
 }
 
-export const entrypoints = { token: 'portcullis/token', introspect: 'portcullis/introspect' } as const;
+export const entrypoints = { token: 'portcullis/token', introspect: 'portcullis/introspect', register: 'portcullis/register' } as const;
 export type DecisionPhase = keyof typeof entrypoints;
 
 export interface DecisionObserver {

@@ -7,9 +7,11 @@ export { Decider, type DecisionObserver, type DecisionPhase, type DecisionPool, 
 export { type ActorBehavior, ActorHost, type ActorHostOptions } from './host.js';
 export { type LeaseValue, ShardLeases } from './leases.js';
 export { KeyedMailbox } from './mailbox.js';
-export type { ClientMessage, TokenMessage } from './messages.js';
+export type { ClientMessage, RsDpopProof, TokenMessage } from './messages.js';
+export type { RegisterMessage, RegistrationMessage } from './client-registration.js';
 export { type OAuthConfig, PolicyDataView, policyDataKey } from './policy-data.js';
 export { RecordStore } from './record-store.js';
+export { RegistrationService } from './registration-service.js';
 export { ActorRouter } from './router.js';
 export { shardOf } from './shards.js';
 export { TokenActor } from './token-actor.js';

@@ -23,6 +23,10 @@ export interface OAuthConfig {
   entitlements: { by_client_id: Record<string, MergedEntitlement>; by_software_id: Record<string, MergedEntitlement> };
   deny: { client_ids: string[]; software_ids: string[]; ips: string[] };
   defaults: { ttl: number };
+  /** Trusted software-statement issuers by `iss` (RFC 7591 §2.3): where their keys are. */
+  software_statement_issuers: Record<string, { jwks?: Record<string, unknown>; jwks_uri?: string }>;
+  /** Public-client policy data: when plain (statement-less) registration is allowed. */
+  registration_policies: Record<string, Omit<PbacRecordOf['registration_policies'], 'id'>>;
 }
 
 export function policyDataKey(collection: PbacCollection, id: string): string {
@@ -45,6 +49,8 @@ export class PolicyDataView {
     resources: new Map(),
     entitlements: new Map(),
     deny: new Map(),
+    software_statement_issuers: new Map(),
+    registration_policies: new Map(),
   };
   #rsByIndicator = new Map<string, ResourceServer>();
   #rsByClient = new Map<string, ResourceServer[]>();
@@ -145,7 +151,16 @@ export class PolicyDataView {
       entitlements: { by_client_id: byClient, by_software_id: bySoftware },
       deny: { client_ids: [...deny.client_ids].sort(), software_ids: [...deny.software_ids].sort(), ips: [...deny.ips].sort() },
       defaults: { ttl: this.#defaultTtl },
+      software_statement_issuers: this.softwareStatementIssuers(),
+      registration_policies: Object.fromEntries([...this.#c.registration_policies].map(([k, { id: _, ...rest }]) => [k, rest])),
     };
+  }
+
+  /** data.oauth_config.software_statement_issuers: issuer → its key source. */
+  softwareStatementIssuers(): OAuthConfig['software_statement_issuers'] {
+    const out: OAuthConfig['software_statement_issuers'] = {};
+    for (const r of this.#c.software_statement_issuers.values()) out[r.issuer] = r.jwks !== undefined ? { jwks: r.jwks } : { jwks_uri: r.jwks_uri as string };
+    return out;
   }
 
   #waitSeen(revision: number): Promise<void> {

@@ -6,6 +6,8 @@ import { RevisionConflictError } from '../bus/index.js';
 import {
   type Environment,
   type IntrospectionResponse,
+  OAuthError,
+  type ReplayStore,
   type ResourceServer,
   type TokenRecord,
   activeResponse,
@@ -14,11 +16,12 @@ import {
   inactive,
   mayRevoke,
   tokenState,
+  verifyDpopProof,
 } from '../oauth/index.js';
 import type { Decider } from './decider.js';
 import type { ActorBehavior } from './host.js';
 import { KeyedMailbox } from './mailbox.js';
-import type { TokenMessage } from './messages.js';
+import type { RsDpopProof, TokenMessage } from './messages.js';
 import type { RecordStore } from './record-store.js';
 import type { TokenEvents } from './token-events.js';
 
@@ -27,6 +30,8 @@ export interface TokenActorOptions {
   decider: Decider;
   events: TokenEvents;
   issuer: string;
+  /** Checks DPoP proofs resource servers forward at introspection (RFC 9449 §7); absent: such proofs are refused. */
+  rsProofs?: { replay: ReplayStore; maxAgeSec: number };
 }
 
 export class TokenActor implements ActorBehavior {
@@ -43,7 +48,7 @@ export class TokenActor implements ActorBehavior {
       case 'store':
         return this.#store(key, msg.record);
       case 'introspect':
-        return this.#introspect(key, msg.callerServers, msg.rsContext, msg.env);
+        return this.#introspect(key, msg.callerServers, msg.rsContext, msg.env, msg.dpop);
       case 'revoke':
         return this.#mailbox.run(key, () => this.#revoke(key, msg.clientId));
     }
@@ -63,16 +68,41 @@ export class TokenActor implements ActorBehavior {
     return null;
   }
 
-  async #introspect(hash: string, callerServers: ResourceServer[], rsContext: Record<string, unknown>, env: Environment): Promise<IntrospectionResponse> {
+  async #introspect(
+    hash: string,
+    callerServers: ResourceServer[],
+    rsContext: Record<string, unknown>,
+    env: Environment,
+    dpop?: RsDpopProof & { accessToken: string },
+  ): Promise<IntrospectionResponse> {
     const v = await this.#o.store.get(hash);
     const record = v?.value;
     if (!record || tokenState(record, env.time_unix) !== 'active') return inactive;
     const rs = bindingFor(record, callerServers);
     if (!rs) return inactive;
+    if (dpop !== undefined) await this.#checkRsProof(record, dpop);
     if (record.jit_single_use) return this.#mailbox.run(hash, () => this.#introspectSingleUse(hash, callerServers, rsContext, env));
     const decided = await this.#o.decider.decide('introspect', buildIntrospectInput(record, rs, rsContext, env));
     if (!decided.decision.allow) return inactive;
     return activeResponse(record, decided.decision, decided.decisionId, decided.version, this.#o.issuer);
+  }
+
+  /**
+   * The proof the resource server received with this token (RFC 9449 §7.1): for its request's method and
+   * URL, with `ath` of this token, signed by the key the token is bound to.
+   */
+  async #checkRsProof(record: TokenRecord, dpop: RsDpopProof & { accessToken: string }): Promise<void> {
+    const o = this.#o.rsProofs;
+    if (o === undefined) throw new OAuthError('invalid_request', 'this server does not check DPoP proofs at introspection');
+    if (record.cnf === undefined) throw new OAuthError('invalid_dpop_proof', 'the token is a Bearer token, not bound to a DPoP key');
+    let url: URL;
+    try {
+      url = new URL(dpop.url);
+    } catch {
+      throw new OAuthError('invalid_request', 'dpop_htu must be the absolute URL the resource server was called at');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OAuthError('invalid_request', 'dpop_htu must be an http(s) URL');
+    await verifyDpopProof(dpop.proof, { method: dpop.method, url: url.href, accessToken: dpop.accessToken, boundJkt: record.cnf.jkt }, { replay: o.replay, maxAgeSec: o.maxAgeSec });
   }
 
   /** Re-reads the record inside the mailbox: only the first introspection that policy allows wins it. */

@@ -22,6 +22,7 @@ export {
   type AuditQueryOptions,
   type AuditRequest,
   auditQueryLimits,
+  countAuditRecords,
   followAudit,
   parseAuditRequest,
   parseAuditTime,

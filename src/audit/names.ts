@@ -17,9 +17,9 @@ const phasePattern = /^(?:token|introspect|register|authorize)$/;
 const outcomePattern = /^(?:allow|deny|error)$/;
 
 /**
- * The subject token of an untrusted id (client_id, decision id): itself when it is 1–64 of
- * `A-Z a-z 0-9 _ -`, else `=` and 32 hex digits of its SHA-256 (`=` never starts a plain token, so the
- * two forms cannot collide); `_` when there is none. A query filters by the same encoding.
+ * The subject token of an untrusted id (a client_id): itself when it is 1–64 of `A-Z a-z 0-9 _ -`, else
+ * `=` and 32 hex digits of its SHA-256 (`=` never starts a plain token, so the two forms cannot
+ * collide); `_` when there is none. A query filters by the same encoding.
  */
 export function idToken(id: string | null | undefined): string {
   if (id === null || id === undefined || id === '') return '_';
@@ -28,21 +28,22 @@ export function idToken(id: string | null | undefined): string {
 }
 
 /**
- * `portcullis.audit.<phase>.<outcome>.<client>.<decision>` — one decision record. Client and decision id
- * are `idToken`s, so a consumer's filter subject selects by phase, outcome, client and decision id on the
- * server, e.g. `portcullis.audit.*.deny.my-client.*`.
+ * `portcullis.audit.<phase>.<outcome>.<client>` — a message holding a batch of decision records (a msgpack
+ * array) that share phase, outcome and client: the decisions of one event-loop turn, so one append's cost
+ * is shared by many records. The client is an `idToken`, so a consumer's filter subject selects by phase,
+ * outcome and client on the server, e.g. `portcullis.audit.*.deny.my-client`; decision id and time are
+ * checked per record.
  */
-export function auditSubject(phase: AuditPhase, outcome: AuditOutcome, clientId: string | null | undefined, decisionId: string | null | undefined): string {
+export function auditSubject(phase: AuditPhase, outcome: AuditOutcome, clientId: string | null | undefined): string {
   if (!phasePattern.test(phase)) throw new TypeError(`unknown decision phase ${JSON.stringify(phase)}`);
   if (!outcomePattern.test(outcome)) throw new TypeError(`unknown decision outcome ${JSON.stringify(outcome)}`);
-  return `portcullis.audit.${phase}.${outcome}.${idToken(clientId)}.${idToken(decisionId)}`;
+  return `portcullis.audit.${phase}.${outcome}.${idToken(clientId)}`;
 }
 
 /** The filter subject for a query; an absent field is `*`. */
-export function auditFilterSubject(f: { phase?: AuditPhase | undefined; outcome?: AuditOutcome | undefined; clientId?: string | undefined; decisionId?: string | undefined }): string {
+export function auditFilterSubject(f: { phase?: AuditPhase | undefined; outcome?: AuditOutcome | undefined; clientId?: string | undefined }): string {
   if (f.phase !== undefined && !phasePattern.test(f.phase)) throw new TypeError(`unknown decision phase ${JSON.stringify(f.phase)}`);
   if (f.outcome !== undefined && !outcomePattern.test(f.outcome)) throw new TypeError(`unknown decision outcome ${JSON.stringify(f.outcome)}`);
   const client = f.clientId === undefined ? '*' : idToken(f.clientId);
-  const decision = f.decisionId === undefined ? '*' : idToken(f.decisionId);
-  return `portcullis.audit.${f.phase ?? '*'}.${f.outcome ?? '*'}.${client}.${decision}`;
+  return `portcullis.audit.${f.phase ?? '*'}.${f.outcome ?? '*'}.${client}`;
 }

@@ -1,7 +1,7 @@
 // The reading side of the audit log: filter by client, decision id, phase, outcome and time range, page
-// through results with a cursor (a stream sequence), or follow new records live. Client, decision id,
-// phase and outcome are in the subject, so JetStream filters them on the server; the time range starts
-// the consumer at `since` and is checked per record.
+// through results with a cursor (`<stream sequence>-<index in its batch>`), or follow new records live.
+// Client, phase and outcome are in the subject, so JetStream filters them on the server; the time range
+// starts the consumer at `since`; decision id and time are checked per record.
 import type { Consumer, ConsumerMessages, JsMsg, OrderedConsumerOptions } from '@nats-io/jetstream';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { type BusConnection, decode, unavailable } from '../bus/index.js';
@@ -22,7 +22,7 @@ export interface AuditFilter {
 export interface AuditQueryOptions {
   /** Records per page; default 100, at most 1 000. */
   limit?: number;
-  /** Resume after a previous page: its `next`. */
+  /** Resume after a previous page: its `next` (or any entry's `cursor`). */
   cursor?: string;
   /**
    * How long after `until` a record may still reach the stream (retried appends), ms; the scan stops
@@ -55,14 +55,20 @@ export class AuditQueryError extends Error {
   }
 }
 
-function parseCursor(cursor: string): number {
-  if (!/^[1-9]\d{0,15}$/.test(cursor)) throw new AuditQueryError('cursor', 'cursor must be a positive integer from a previous page');
-  return Number(cursor);
+/** `<seq>` or `<seq>-<index>`: the first record to read. */
+function parseCursor(cursor: string): { seq: number; index: number } {
+  const m = /^([1-9]\d{0,15})(?:-(\d{1,6}))?$/.exec(cursor);
+  if (!m) throw new AuditQueryError('cursor', 'cursor must come from a previous page');
+  return { seq: Number(m[1]), index: Number(m[2] ?? 0) };
+}
+
+function cursorOf(seq: number, index: number): string {
+  return index === 0 ? String(seq) : `${seq}-${index}`;
 }
 
 function startOf(filter: AuditFilter, cursor: string | undefined, live: boolean): Partial<OrderedConsumerOptions> {
   const base: Partial<OrderedConsumerOptions> = { filter_subjects: auditFilterSubject(filter) };
-  if (cursor !== undefined) return { ...base, opt_start_seq: parseCursor(cursor) };
+  if (cursor !== undefined) return { ...base, opt_start_seq: parseCursor(cursor).seq };
   // A record is stored after its decision, so starting at `since` by stream time misses none.
   if (filter.since !== undefined) return { ...base, opt_start_time: new Date(filter.since).toISOString() };
   if (live) return { ...base, deliver_policy: DeliverPolicy.New };
@@ -70,11 +76,25 @@ function startOf(filter: AuditFilter, cursor: string | undefined, live: boolean)
 }
 
 function matches(r: AuditRecord, f: AuditFilter): boolean {
-  return (f.since === undefined || r.at >= f.since) && (f.until === undefined || r.at <= f.until);
+  return (f.since === undefined || r.at >= f.since) && (f.until === undefined || r.at <= f.until) && (f.decisionId === undefined || r.decision_id === f.decisionId);
 }
 
-function entryOf(m: JsMsg): AuditEntry {
-  return { seq: m.seq, stored: new Date(Number(m.info.timestampNanos / 1_000_000)).toISOString(), record: decode<AuditRecord>(m.data) };
+/** The records of one message (a batch; a lone record is read as a batch of one), from `from` on. */
+function entriesOf(m: JsMsg, from = 0): AuditEntry[] {
+  let v: unknown;
+  try {
+    v = decode<unknown>(m.data);
+  } catch {
+    return []; // not a record (foreign publisher): skip it
+  }
+  const records = (Array.isArray(v) ? v : [v]) as AuditRecord[];
+  const stored = new Date(Number(m.info.timestampNanos / 1_000_000)).toISOString();
+  const out: AuditEntry[] = [];
+  for (let i = from; i < records.length; i++) {
+    const record = records[i];
+    if (record && typeof record === 'object' && typeof record.id === 'string') out.push({ seq: m.seq, index: i, cursor: cursorOf(m.seq, i + 1), stored, record });
+  }
+  return out;
 }
 
 async function openConsumer(bus: BusConnection, opts: Partial<OrderedConsumerOptions>): Promise<Consumer> {
@@ -100,30 +120,38 @@ export async function queryAudit(bus: BusConnection, filter: AuditFilter, opts: 
     messages = await consumer.consume({ max_messages: Math.min(512, Math.max(limit, 64)) });
     const iter = messages;
     const deadline = setTimeout(() => iter.stop(), opts.timeoutMs ?? 10_000);
-    let last = 0;
+    const start = opts.cursor !== undefined ? parseCursor(opts.cursor) : undefined;
     let pendingAfter = 1;
+    let lastSeq = 0;
     try {
-      for await (const m of iter) {
-        last = m.seq;
+      outer: for await (const m of iter) {
         pendingAfter = m.info.pending;
+        lastSeq = m.seq;
         const storedMs = Number(m.info.timestampNanos / 1_000_000);
         if (filter.until !== undefined && storedMs > filter.until + lagMs) {
           pendingAfter = 0; // nothing stored later can fall in the range
           break;
         }
-        let entry: AuditEntry;
-        try {
-          entry = entryOf(m);
-        } catch {
-          continue; // not a record (foreign publisher): skip it
+        const entries = entriesOf(m, start && m.seq === start.seq ? start.index : 0);
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[i] as AuditEntry;
+          if (!matches(entry.record, filter)) continue;
+          records.push(entry);
+          if (records.length >= limit) {
+            // More in this batch, or in messages after it?
+            next = i < entries.length - 1 ? entry.cursor : pendingAfter > 0 ? String(m.seq + 1) : null;
+            break outer;
+          }
         }
-        if (matches(entry.record, filter)) records.push(entry);
-        if (records.length >= limit || pendingAfter === 0) break;
+        if (pendingAfter === 0) break;
       }
     } finally {
       clearTimeout(deadline);
     }
-    next = pendingAfter > 0 && last > 0 ? String(last + 1) : null;
+    if (records.length < limit && pendingAfter > 0) {
+      // Stopped by the deadline: resume after the last message read.
+      next = lastSeq > 0 ? String(lastSeq + 1) : (opts.cursor ?? null);
+    }
   } finally {
     messages?.stop();
     await consumer.delete().catch(() => undefined);
@@ -149,16 +177,13 @@ export async function followAudit(bus: BusConnection, filter: Omit<AuditFilter, 
     messages.stop();
     void consumer.delete().catch(() => undefined);
   };
+  const start = opts.cursor !== undefined ? parseCursor(opts.cursor) : undefined;
   async function* entries(): AsyncGenerator<AuditEntry> {
     try {
       for await (const m of messages) {
-        let entry: AuditEntry;
-        try {
-          entry = entryOf(m);
-        } catch {
-          continue;
+        for (const entry of entriesOf(m, start && m.seq === start.seq ? start.index : 0)) {
+          if (matches(entry.record, filter)) yield entry;
         }
-        if (matches(entry.record, filter)) yield entry;
       }
     } finally {
       stop();
@@ -248,4 +273,16 @@ export function parseAuditRequest(params: URLSearchParams, now = Date.now()): Au
   const follow = followText === 'true' || followText === '1';
   if (follow && filter.until !== undefined) throw new AuditQueryError('follow', 'follow cannot be combined with until');
   return { filter, limit, follow, ...(cursor !== undefined ? { cursor } : {}) };
+}
+
+/** How many records match `filter` (pages through them: for tests and operators, not hot paths). */
+export async function countAuditRecords(bus: BusConnection, filter: AuditFilter = {}): Promise<number> {
+  let n = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await queryAudit(bus, filter, { limit: auditQueryLimits.maxLimit, ...(cursor !== undefined ? { cursor } : {}) });
+    n += page.records.length;
+    cursor = page.next ?? undefined;
+  } while (cursor !== undefined);
+  return n;
 }

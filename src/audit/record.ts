@@ -2,7 +2,7 @@
 import type { AuditOutcome, AuditPhase } from './names.js';
 
 export interface AuditRecord {
-  /** Unique id of this record (also its Nats-Msg-Id, so a retried append is stored once). */
+  /** Unique id of this record (the first of a batch is the batch's Nats-Msg-Id, so a retried append is stored once). */
   id: string;
   /** When the decision was made, ms since the epoch. */
   at: number;
@@ -27,8 +27,11 @@ export interface AuditRecord {
 
 /** A record as a query returns it, with its place in the stream. */
 export interface AuditEntry {
-  /** Stream sequence: a cursor for paging and following. */
+  /** Stream sequence of the message holding it (a batch), and its place in the batch. */
   seq: number;
+  index: number;
+  /** Resume after this record: pass as `cursor`. */
+  cursor: string;
   /** When the stream stored it, ISO 8601. */
   stored: string;
   record: AuditRecord;

@@ -23,12 +23,15 @@ interface Item {
   subject: string;
   data: Uint8Array;
   msgId: string;
+  /** How many records the message carries: bounds and counters are in records. */
+  weight: number;
 }
 
+/** Counters in records (a message of a batch of n records counts n). */
 export interface ReliablePublisherStats {
   /** Stored and acknowledged. */
   acknowledged: number;
-  /** Publishes that failed or timed out and were put back. */
+  /** Messages that failed or timed out and were put back. */
   retries: number;
   /** Dropped because the buffer was full: the gap. */
   dropped: number;
@@ -44,6 +47,8 @@ export class ReliablePublisher {
   #buffer: Item[] = [];
   #head = 0;
   #inFlight = 0;
+  #inFlightWeight = 0;
+  #bufferedWeight = 0;
   #pausedUntil = 0;
   #delay: number;
   #timer: NodeJS.Timeout | undefined;
@@ -63,32 +68,38 @@ export class ReliablePublisher {
     if (!(this.#maxInFlight >= 1 && this.#maxBuffered >= 1)) throw new TypeError('maxInFlight and maxBuffered must be at least 1');
   }
 
+  /** Records waiting to be sent or retried. */
   get buffered(): number {
-    return this.#buffer.length - this.#head;
+    return this.#bufferedWeight;
   }
 
+  /** Records awaiting acknowledgement. */
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#inFlightWeight;
   }
 
   stats(): ReliablePublisherStats {
-    return { acknowledged: this.acknowledged, retries: this.retries, dropped: this.dropped, buffered: this.buffered, inFlight: this.#inFlight };
+    return { acknowledged: this.acknowledged, retries: this.retries, dropped: this.dropped, buffered: this.#bufferedWeight, inFlight: this.#inFlightWeight };
   }
 
-  /** Queues one message; returns false when it was dropped (buffer full or closed). Never throws, never waits. */
-  send(subject: string, data: Uint8Array, msgId: string): boolean {
-    if (this.#closed || this.buffered >= this.#maxBuffered) {
-      this.dropped++;
+  /**
+   * Queues one message carrying `weight` records; returns false when it was dropped (the buffer would
+   * pass its bound, or closed). Never throws, never waits.
+   */
+  send(subject: string, data: Uint8Array, msgId: string, weight = 1): boolean {
+    if (this.#closed || this.#bufferedWeight + weight > this.#maxBuffered) {
+      this.dropped += weight;
       return false;
     }
-    this.#buffer.push({ subject, data, msgId });
+    this.#buffer.push({ subject, data, msgId, weight });
+    this.#bufferedWeight += weight;
     this.#schedulePump();
     return true;
   }
 
   /** Resolves when nothing is buffered or in flight (true), or after `timeoutMs` (false). */
   drain(timeoutMs: number): Promise<boolean> {
-    if (this.buffered === 0 && this.#inFlight === 0) return Promise.resolve(true);
+    if (this.#bufferedWeight === 0 && this.#inFlight === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const t = setTimeout(() => {
         this.#idle = this.#idle.filter((f) => f !== done);
@@ -106,7 +117,8 @@ export class ReliablePublisher {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);
-    this.dropped += this.buffered;
+    this.dropped += this.#bufferedWeight;
+    this.#bufferedWeight = 0;
     this.#buffer = [];
     this.#head = 0;
   }
@@ -136,7 +148,9 @@ export class ReliablePublisher {
     }
     while (this.#inFlight < this.#maxInFlight && this.#head < this.#buffer.length) {
       const item = this.#buffer[this.#head++] as Item;
+      this.#bufferedWeight -= item.weight;
       this.#inFlight++;
+      this.#inFlightWeight += item.weight;
       const h = makeHeaders();
       h.set('Nats-Msg-Id', item.msgId);
       this.#out.publish(item.subject, item.data, h, item.msgId).then(
@@ -153,25 +167,27 @@ export class ReliablePublisher {
 
   #settled(item: Item, ok: boolean): void {
     this.#inFlight--;
+    this.#inFlightWeight -= item.weight;
     if (ok) {
-      this.acknowledged++;
+      this.acknowledged += item.weight;
       this.#delay = this.#retryMs;
     } else if (!this.#closed) {
       this.retries++;
       // Back to the front, so order is kept as far as a retry allows; the buffer bound applies to new sends only.
       if (this.#head > 0) this.#buffer[--this.#head] = item;
       else this.#buffer.unshift(item);
+      this.#bufferedWeight += item.weight;
       this.#pausedUntil = Date.now() + this.#delay;
       this.#delay = Math.min(2000, this.#delay * 2);
     } else {
-      this.dropped++;
+      this.dropped += item.weight;
     }
     this.#schedulePump();
     this.#checkIdle();
   }
 
   #checkIdle(): void {
-    if (this.buffered === 0 && this.#inFlight === 0 && this.#idle.length > 0) {
+    if (this.#bufferedWeight === 0 && this.#inFlight === 0 && this.#idle.length > 0) {
       const idle = this.#idle;
       this.#idle = [];
       for (const f of idle) f();

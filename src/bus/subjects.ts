@@ -61,6 +61,13 @@ export const buckets = {
 } as const;
 export type BucketName = (typeof buckets)[keyof typeof buckets];
 
+/**
+ * `portcullis_replay` — one-time identifiers (private_key_jwt and DPoP `jti`s) by replayKey(scope, jti),
+ * kept for the bucket's max_age. Opened by src/oauth/replay with its own TTL, not by provision() (so it
+ * stays out of `buckets`, whose members provision() creates).
+ */
+export const replayBucketName = 'portcullis_replay';
+
 /** JetStream streams. */
 export const streams = {
   /** token issue/revoke/consume events; subjects `portcullis.events.token.>`. */

@@ -63,5 +63,9 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
   if (config.adminKey !== undefined && Buffer.byteLength(config.adminKey) < 32) throw new ConfigError('adminKey (PORTCULLIS_ADMIN_KEY) must be at least 32 bytes');
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(config.hostId)) throw new ConfigError('hostId must be 1-64 of A-Z a-z 0-9 _ -');
   if (config.defaultTokenTtl > config.maxTokenTtl) throw new ConfigError('defaultTokenTtl must not exceed maxTokenTtl');
+  if (config.replayMaxAgeMs < (Math.max(config.assertionMaxLifetimeSec + 30, config.dpopMaxAgeSec + 5) + 1) * 1000) {
+    throw new ConfigError('replayMaxAgeMs must exceed the longest assertion lifetime and DPoP proof age (with their clock skew)');
+  }
+  if (config.dpopNonceSecret !== undefined && Buffer.byteLength(config.dpopNonceSecret) < 32) throw new ConfigError('dpopNonceSecret (PORTCULLIS_DPOP_NONCE_SECRET) must be at least 32 bytes');
   return config;
 }

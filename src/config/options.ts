@@ -31,6 +31,17 @@ export interface Config {
   retryAfterSeconds: number;
   tokenEventsMaxAgeMs: number;
   trustProxy: boolean;
+  fetchAllowlist: string | undefined;
+  fetchAllowHttp: boolean;
+  fetchMaxBytes: number;
+  fetchTimeoutMs: number;
+  fetchMaxInFlight: number;
+  replayMaxAgeMs: number;
+  assertionMaxLifetimeSec: number;
+  dpopMaxAgeSec: number;
+  dpopRequireNonce: boolean;
+  dpopNonceSecret: string | undefined;
+  registrationInitialAccessToken: string | undefined;
 }
 
 type Kind = 'string' | 'int' | 'bool' | 'optional-string' | 'role';
@@ -86,4 +97,40 @@ export const options = [
   opt({ key: 'retryAfterSeconds', env: 'PORTCULLIS_RETRY_AFTER_SECONDS', kind: 'int', doc: 'Retry-After sent with 503 answers (RFC 9110 §10.2.3).', default: () => 1, min: 0 }),
   opt({ key: 'tokenEventsMaxAgeMs', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_AGE_MS', kind: 'int', doc: 'How long token events are kept in their stream.', default: () => 7 * 86_400_000, min: 1000 }),
   opt({ key: 'trustProxy', env: 'PORTCULLIS_TRUST_PROXY', kind: 'bool', doc: 'Take the client IP from X-Forwarded-For (only behind a trusted proxy).', default: () => false }),
+  opt({
+    key: 'fetchAllowlist',
+    env: 'PORTCULLIS_FETCH_ALLOWLIST',
+    kind: 'optional-string',
+    doc: 'Hosts, addresses and CIDR ranges (comma-separated) that jwks_uri and Client ID Metadata Document fetches may reach although loopback, private or link-local; none by default.',
+    default: () => undefined,
+  }),
+  opt({ key: 'fetchAllowHttp', env: 'PORTCULLIS_FETCH_ALLOW_HTTP', kind: 'bool', doc: 'Let outbound fetches (jwks_uri, client_id URLs) use http: (tests only; https only by default).', default: () => false }),
+  opt({ key: 'fetchMaxBytes', env: 'PORTCULLIS_FETCH_MAX_BYTES', kind: 'int', doc: 'Largest document an outbound fetch accepts (JWKS, Client ID Metadata Documents).', default: () => 65_536, min: 256 }),
+  opt({ key: 'fetchTimeoutMs', env: 'PORTCULLIS_FETCH_TIMEOUT_MS', kind: 'int', doc: 'Deadline of one outbound fetch, DNS lookup to last byte.', default: () => 3000, min: 10 }),
+  opt({ key: 'fetchMaxInFlight', env: 'PORTCULLIS_FETCH_MAX_IN_FLIGHT', kind: 'int', doc: 'Outbound fetches in flight at once per process; more are refused, not queued.', default: () => 16, min: 1 }),
+  opt({
+    key: 'replayMaxAgeMs',
+    env: 'PORTCULLIS_REPLAY_MAX_AGE_MS',
+    kind: 'int',
+    doc: 'How long the replay bucket keeps a one-time jti (RFC 7523 §3 item 7, RFC 9449 §11.1); above the longest assertion lifetime and DPoP window.',
+    default: () => 900_000,
+    min: 60_000,
+  }),
+  opt({ key: 'assertionMaxLifetimeSec', env: 'PORTCULLIS_ASSERTION_MAX_LIFETIME_SEC', kind: 'int', doc: 'Longest private_key_jwt assertion lifetime accepted (RFC 7523 §3 exp).', default: () => 300, min: 1, max: 3600 }),
+  opt({ key: 'dpopMaxAgeSec', env: 'PORTCULLIS_DPOP_MAX_AGE_SEC', kind: 'int', doc: 'Oldest DPoP proof accepted by its iat (RFC 9449 §11.1).', default: () => 60, min: 1, max: 600 }),
+  opt({ key: 'dpopRequireNonce', env: 'PORTCULLIS_DPOP_REQUIRE_NONCE', kind: 'bool', doc: 'Require a server nonce in DPoP proofs at /token (RFC 9449 §8, `use_dpop_nonce`).', default: () => false }),
+  opt({
+    key: 'dpopNonceSecret',
+    env: 'PORTCULLIS_DPOP_NONCE_SECRET',
+    kind: 'optional-string',
+    doc: 'Secret (≥ 32 bytes) DPoP nonces are made with; every frontend must share it. Unset: random per process (one frontend only).',
+    default: () => undefined,
+  }),
+  opt({
+    key: 'registrationInitialAccessToken',
+    env: 'PORTCULLIS_REGISTRATION_INITIAL_ACCESS_TOKEN',
+    kind: 'optional-string',
+    doc: 'Initial access token (RFC 7591 §3) for POST /register; policy sees whether it was presented and may require it. Unset: none.',
+    default: () => undefined,
+  }),
 ] as const satisfies readonly OptionSpec<keyof Config>[];

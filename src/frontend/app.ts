@@ -6,10 +6,12 @@ import { adminClients, adminCollections, adminPolicyData } from './endpoints/adm
 import { healthz, metrics, readyz } from './endpoints/health.js';
 import { introspect } from './endpoints/introspect.js';
 import { jwks, metadata } from './endpoints/metadata.js';
+import { register, registration } from './endpoints/register.js';
 import { revoke } from './endpoints/revoke.js';
 import { token } from './endpoints/token.js';
 import { forwardAuthPath } from './forward-auth-request.js';
 import { forwardAuthRoute } from './forward-auth.js';
+import { addStreamRoute } from './stream.js';
 import { type Exchange, beginExchange, send } from './lib/http.js';
 
 export interface Frontend {
@@ -63,10 +65,13 @@ export function startFrontend(ctx: FrontendContext, opts: FrontendOptions = {}):
     postOnly('/token', token);
     postOnly('/introspect', introspect);
     postOnly('/revoke', revoke);
+    postOnly('/register', register);
+    app.any('/register/:id', route(1, registration));
     getOnly('/.well-known/oauth-authorization-server', metadata(ctx));
     getOnly('/jwks', jwks(ctx));
     app.any(forwardAuthPath, forwardAuthRoute(ctx));
     app.any(`${forwardAuthPath}/*`, forwardAuthRoute(ctx));
+    if (ctx.streams) addStreamRoute(app, ctx, ctx.streams);
   }
   for (const m of adminMethods) {
     app[m]('/admin/clients', route(0, adminClients));

@@ -7,6 +7,8 @@ import { environmentOf } from '../oauth/index.js';
 import type { RequestInfo } from './lib/http.js';
 import { Counter, Histogram, Registry, latencyBuckets } from './lib/prometheus.js';
 import type { RenderOptions } from './lib/respond.js';
+import type { ProtocolServices } from './protocol.js';
+import type { TokenStreamAccess } from './stream-access.js';
 
 export interface Readiness {
   ready: boolean;
@@ -20,6 +22,10 @@ export interface FrontendContext {
   policyData: PolicyDataAdmin;
   readiness(): Readiness;
   metrics: FrontendMetrics;
+  /** GET /stream's authorization and event source (absent: no /stream route). */
+  streams?: TokenStreamAccess;
+  /** DPoP, software statements and registration (issue 6); absent: DPoP proofs and POST /register are refused. */
+  protocol?: ProtocolServices;
   /** Reports an unexpected error (logged, never sent to the client). */
   logError(err: unknown): void;
 }

@@ -20,7 +20,7 @@ import {
   normalizeDecision,
   tokenState,
 } from '../oauth/index.js';
-import { loadDefaultBundle } from '../policy/index.js';
+import { type PolicyBundle, loadDefaultBundle } from '../policy/index.js';
 import { PolicyBundleWatcher, PolicyStore, startupBundle } from '../policy/store/index.js';
 import { IntrospectionClient } from './introspection-client.js';
 import { LocalPolicy } from './local-policy.js';
@@ -49,6 +49,11 @@ export interface GatewayOptions {
   introspectionTimeoutMs?: number;
   /** Token records fetched from KV at once while replaying. Default 64. */
   fetchConcurrency?: number;
+  /**
+   * The bundle to decide with while no version is published in the policy store; default: policies/pbac
+   * compiled now, as the server does (pass the server's own bundle when it was started with one).
+   */
+  fallbackBundle?: PolicyBundle;
   log?: (line: string) => void;
 }
 
@@ -67,7 +72,7 @@ export interface GatewayStats {
 
 const introspectEntrypoint = entrypoints.introspect;
 
-type ResolvedOptions = Required<Omit<GatewayOptions, 'log' | 'ip'>> & { ip: string; log: (line: string) => void };
+type ResolvedOptions = Required<Omit<GatewayOptions, 'log' | 'ip' | 'fallbackBundle'>> & { ip: string; log: (line: string) => void };
 
 export class Gateway {
   readonly #o: ResolvedOptions;
@@ -132,7 +137,8 @@ export class Gateway {
     try {
       const [tokensKv, policyKv] = await Promise.all([bus.kvm.open(buckets.tokens), bus.kvm.open(buckets.policyData)]);
       const store = await PolicyStore.open(bus, { replicas: bus.nc.info?.cluster ? Math.min(3, bus.nc.info.connect_urls?.length ?? 3) : 1 });
-      const policy = new LocalPolicy(await startupBundle(store, loadDefaultBundle, o.log));
+      const fallback = opts.fallbackBundle;
+      const policy = new LocalPolicy(await startupBundle(store, fallback ? async () => fallback : loadDefaultBundle, o.log));
       await policy.start();
       const watcher = new PolicyBundleWatcher(store, policy, { log: o.log });
       await watcher.start();

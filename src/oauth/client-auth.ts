@@ -1,6 +1,7 @@
 // Client authentication at the token, introspection and revocation endpoints (RFC 6749 §2.3.1):
-// client_secret_basic and client_secret_post, exactly one per request.
-import type { ClientRecord, TokenEndpointAuthMethod } from './client.js';
+// client_secret_basic, client_secret_post and private_key_jwt (RFC 7523), exactly one per request.
+import { readClientAssertion } from './assertion/index.js';
+import type { ClientRecord } from './client.js';
 import { OAuthError } from './errors.js';
 import { type Params, single } from './params.js';
 import { secretMatches } from './secrets.js';
@@ -8,7 +9,30 @@ import { secretMatches } from './secrets.js';
 export interface ClientCredentials {
   clientId: string;
   secret: string;
-  method: TokenEndpointAuthMethod;
+  method: 'client_secret_basic' | 'client_secret_post';
+}
+
+/** A private_key_jwt assertion (RFC 7523 §2.2), not yet verified; the client actor verifies it. */
+export interface AssertionCredentials {
+  method: 'private_key_jwt';
+  /** The assertion's sub: where the request is routed. */
+  clientId: string;
+  assertion: string;
+  /** Absolute URL of the endpoint the assertion was sent to (one of the audiences it may name). */
+  endpoint: string;
+}
+
+/** How a request authenticates its client, as it crosses to the client actor. */
+export type ClientAuthentication = ClientCredentials | AssertionCredentials;
+
+/**
+ * Reads a client assertion when the request has one, else client_secret_basic / client_secret_post
+ * credentials; `endpoint` is the absolute URL the request was sent to.
+ */
+export function readClientAuthentication(authorization: string | undefined, params: Params, endpoint: string): ClientAuthentication {
+  const a = readClientAssertion(params, authorization);
+  if (a !== undefined) return { method: 'private_key_jwt', clientId: a.clientId, assertion: a.assertion, endpoint };
+  return readClientCredentials(authorization, params);
 }
 
 const basicPattern = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
@@ -54,7 +78,8 @@ const absentHash = '0'.repeat(64);
 export function authenticateClient(record: ClientRecord | null, creds: ClientCredentials): ClientRecord {
   // Hash and compare even for an unknown client, so timing does not tell which client_ids exist.
   const matches = secretMatches(creds.secret, record?.client_secret_hash ?? absentHash);
-  const ok = record !== null && matches;
+  // No stored hash (private_key_jwt or public client): no secret can match.
+  const ok = record !== null && record.client_secret_hash !== undefined && matches;
   if (!ok || record.disabled) throw new OAuthError('invalid_client', 'client authentication failed');
   if (record.token_endpoint_auth_method !== undefined && record.token_endpoint_auth_method !== creds.method) {
     throw new OAuthError('invalid_client', `this client authenticates with ${record.token_endpoint_auth_method}`);

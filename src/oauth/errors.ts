@@ -58,12 +58,15 @@ export class OAuthError extends Error {
   readonly error: OAuthErrorCode;
   readonly status: number;
   readonly description: string;
+  /** HTTP headers the edge adds to this error's answer (e.g. `DPoP-Nonce` with use_dpop_nonce, RFC 9449 §8). */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
-  constructor(error: OAuthErrorCode, description: string, options?: { status?: number; cause?: unknown }) {
+  constructor(error: OAuthErrorCode, description: string, options?: { status?: number; cause?: unknown; headers?: Record<string, string> }) {
     super(description, { cause: options?.cause });
     this.error = error;
     this.description = description;
     this.status = options?.status ?? defaultStatus[error] ?? 400;
+    this.headers = options?.headers;
   }
 
   /** The wire form (RFC 6749 §5.2). */

@@ -1,11 +1,17 @@
 // OAuth protocol logic over jose and node:crypto, independent of transport.
+export * from './assertion/index.js';
+export * from './cimd/index.js';
 export * from './client.js';
 export * from './client-auth.js';
+export * from './dpop/index.js';
 export * from './errors.js';
+export * from './fetch/index.js';
 export * from './grants/index.js';
 export * from './introspection.js';
 export * from './params.js';
 export * from './pbac.js';
+export * from './registration/index.js';
+export * from './replay/index.js';
 export * from './policy-input.js';
 export * from './resource.js';
 export * from './revocation.js';

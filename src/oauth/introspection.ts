@@ -75,7 +75,9 @@ export interface ActiveIntrospection {
   active: true;
   scope: string;
   client_id: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
+  /** RFC 9449 §6.2: the key a DPoP-bound token is bound to. */
+  cnf?: { jkt: string };
   exp: number;
   iat: number;
   iss: string;
@@ -108,6 +110,7 @@ export function activeResponse(record: TokenRecord, decision: Decision, decision
     token_decision_id: record.decision_id,
     policy_version: version,
   };
+  if (record.cnf !== undefined) res.cnf = { jkt: record.cnf.jkt };
   if (record.jit_single_use) res.jit_single_use = true;
   return res;
 }

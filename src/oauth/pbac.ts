@@ -55,8 +55,37 @@ export interface DenyList {
   reason?: string;
 }
 
+/**
+ * A software-statement issuer policy trusts (RFC 7591 §2.3): statements whose `iss` is `issuer` are
+ * verified with these keys. Becomes data.oauth_config.software_statement_issuers[issuer].
+ */
+export interface SoftwareStatementIssuer {
+  id: string;
+  issuer: string;
+  jwks?: Record<string, unknown>;
+  jwks_uri?: string;
+}
+
+/**
+ * Public-client policy data: when and how clients may register without a software statement
+ * (data.oauth_config.registration_policies[id]; policies/pbac/register.rego reads it).
+ */
+export interface RegistrationPolicy {
+  id: string;
+  /** Plain registration (no statement) is allowed under this record. */
+  allow_plain_registration: boolean;
+  /** Auth methods a plainly registered client may use (default: any). */
+  token_endpoint_auth_methods?: string[];
+  /** Only these software_ids (default: any). */
+  software_ids?: string[];
+  /** Only with a valid initial access token (config `registrationInitialAccessToken`). */
+  require_initial_access_token?: boolean;
+  /** Client metadata imposed on clients registered under this record (e.g. dpop_bound_access_tokens). */
+  restrictions?: Record<string, unknown>;
+}
+
 /** Collections of policy data, each a KV key prefix and an admin route. */
-export const pbacCollections = ['resource_types', 'resource_servers', 'resources', 'entitlements', 'deny'] as const;
+export const pbacCollections = ['resource_types', 'resource_servers', 'resources', 'entitlements', 'deny', 'software_statement_issuers', 'registration_policies'] as const;
 export type PbacCollection = (typeof pbacCollections)[number];
 
 export interface PbacRecordOf {
@@ -65,6 +94,8 @@ export interface PbacRecordOf {
   resources: Resource;
   entitlements: Entitlement;
   deny: DenyList;
+  software_statement_issuers: SoftwareStatementIssuer;
+  registration_policies: RegistrationPolicy;
 }
 
 const idPattern = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,126}[A-Za-z0-9_-])?$/;
@@ -200,6 +231,32 @@ function parseAny(collection: PbacCollection, o: Obj): PbacRecordOf[PbacCollecti
       if (single !== undefined) r.jit_single_use = single;
       const obligations = objects(o, 'obligations');
       if (obligations) r.obligations = obligations;
+      return r;
+    }
+    case 'software_statement_issuers': {
+      const r: SoftwareStatementIssuer = { id: id(o, 'id') as string, issuer: str(o, 'issuer') };
+      const jwks = object(o, 'jwks');
+      const jwksUri = str(o, 'jwks_uri', true);
+      if ((jwks === undefined) === (jwksUri === undefined)) fail('jwks', 'or jwks_uri (exactly one) is required');
+      if (jwks !== undefined) {
+        if (!Array.isArray(jwks.keys) || jwks.keys.length === 0) fail('jwks', 'must be a JWK Set with keys');
+        r.jwks = jwks;
+      }
+      if (jwksUri !== undefined) r.jwks_uri = absoluteUri(jwksUri, 'jwks_uri');
+      return r;
+    }
+    case 'registration_policies': {
+      const allow = bool(o, 'allow_plain_registration');
+      if (allow === undefined) fail('allow_plain_registration', 'is required (a boolean)');
+      const r: RegistrationPolicy = { id: id(o, 'id') as string, allow_plain_registration: allow };
+      for (const f of ['token_endpoint_auth_methods', 'software_ids'] as const) {
+        const v = strings(o, f, true);
+        if (v) r[f] = v;
+      }
+      const iat = bool(o, 'require_initial_access_token');
+      if (iat !== undefined) r.require_initial_access_token = iat;
+      const restrictions = object(o, 'restrictions');
+      if (restrictions) r.restrictions = restrictions;
       return r;
     }
     case 'deny': {

@@ -40,6 +40,8 @@ export interface PolicyContext {
   grant_type: string;
   client: PolicyClient;
   environment: Environment;
+  /** At registration (phase `register`): how the request came (RFC 7591 §3). */
+  registration?: { software_statement: boolean; initial_access_token: boolean; update: boolean };
   /** At introspection: what the resource server sent about the request it is serving. */
   rs_context?: Record<string, unknown>;
   /** At introspection: the resource server asking. */
@@ -73,6 +75,8 @@ export interface Decision {
   jit_single_use: boolean;
   obligations: Record<string, unknown> | unknown[];
   reason: string;
+  /** At registration: client metadata policy imposes on the client (e.g. `dpop_bound_access_tokens`). */
+  restrictions?: Record<string, unknown>;
 }
 
 export function policyClient(c: ClientRecord): PolicyClient {
@@ -103,7 +107,7 @@ export function normalizeDecision(raw: unknown): Decision {
   const scopes = Array.isArray(r.scopes) ? r.scopes.filter((s): s is string => typeof s === 'string') : [];
   const ttl = typeof r.ttl === 'number' && Number.isFinite(r.ttl) && r.ttl > 0 ? Math.floor(r.ttl) : 0;
   const obligations = typeof r.obligations === 'object' && r.obligations !== null ? (r.obligations as Decision['obligations']) : [];
-  return {
+  const d: Decision = {
     allow: r.allow,
     scopes,
     ttl,
@@ -111,4 +115,6 @@ export function normalizeDecision(raw: unknown): Decision {
     obligations,
     reason: typeof r.reason === 'string' ? r.reason : '',
   };
+  if (typeof r.restrictions === 'object' && r.restrictions !== null && !Array.isArray(r.restrictions)) d.restrictions = r.restrictions as Record<string, unknown>;
+  return d;
 }

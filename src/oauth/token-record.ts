@@ -3,7 +3,9 @@ import type { Decision, PolicyInput, PolicyResource } from './policy-input.js';
 
 export interface TokenRecord {
   client_id: string;
-  token_type: 'Bearer';
+  /** `DPoP` when bound to a proof key (RFC 9449 §5), then `cnf` holds the key's thumbprint. */
+  token_type: 'Bearer' | 'DPoP';
+  cnf?: { jkt: string };
   /** Seconds since the epoch. */
   iat: number;
   exp: number;

@@ -1,5 +1,5 @@
 // Opaque access tokens: 256 random bits, base64url; only their SHA-256 is ever stored.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const batch = 256;
 let pool = Buffer.alloc(0);
@@ -18,7 +18,8 @@ function random32(): Buffer {
 
 /** Hex SHA-256 of a token: its key in storage and in events. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  // The one-shot digest: no Hash object per token (it is on every token and introspection request).
+  return hash('sha256', token, 'hex');
 }
 
 export function mintOpaqueToken(): { token: string; hash: string } {

@@ -57,7 +57,8 @@ export interface PolicyPoolMetrics {
 
 interface Pending {
   entrypoint: string;
-  input: unknown;
+  /** The input as JSON text (undefined: no input). */
+  inputJson: string | undefined;
   t0: number;
   raw: boolean;
   resolve(v: DecisionResult | EvaluationResult): void;
@@ -244,8 +245,15 @@ export class PolicyPool {
       this.#overloadsTotal++;
       return Promise.reject(new PolicyOverloadError(this.#pending.length, this.#maxQueue));
     }
+    // Encoded here, once, so a value JSON cannot carry fails its own caller rather than its whole batch.
+    let inputJson: string | undefined;
+    try {
+      inputJson = JSON.stringify(input);
+    } catch (err) {
+      return Promise.reject(new TypeError(`policy input is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`));
+    }
     return new Promise((resolve, reject) => {
-      this.#pending.push({ entrypoint, input, raw, t0: performance.now(), resolve, reject });
+      this.#pending.push({ entrypoint, inputJson, raw, t0: performance.now(), resolve, reject });
       this.#scheduleFlush();
     });
   }
@@ -277,7 +285,7 @@ export class PolicyPool {
       id: ++this.#batchId,
       bundleVersion: spec.bundleVersion,
       snapshot: spec.key,
-      inputs: batch.map((p) => ({ entrypoint: p.entrypoint, input: p.input })),
+      inputs: batch.map((p) => (p.inputJson === undefined ? { entrypoint: p.entrypoint } : { entrypoint: p.entrypoint, inputJson: p.inputJson })),
     };
     this.#inFlightBatches++;
     this.#inFlightDecisions += batch.length;

@@ -69,7 +69,14 @@ export interface PolicyErrorData {
 /** One decision in a batch. */
 export interface EvalItem {
   entrypoint: string;
-  input: unknown;
+  /** The input as a value; ignored when `inputJson` is set. */
+  input?: unknown;
+  /**
+   * The input as JSON text, encoded by the pool: a string crosses the thread boundary for a memcpy where
+   * a structured clone of the same object costs several times a JSON.stringify, and the worker hands it
+   * to the Wasm module as it is.
+   */
+  inputJson?: string;
 }
 
 /** A batch of decisions, all to be evaluated against one snapshot. */

@@ -9,18 +9,40 @@ import {
   ClientAdmin,
   Decider,
   type DecisionPool,
+  entrypoints,
   PolicyDataAdmin,
   PolicyDataView,
   RecordStore,
+  RegistrationService,
   TokenActor,
   TokenEvents,
   TokenService,
 } from '../actors/index.js';
 import { type BusConnection, JetStreamPipeline, KvStore, buckets, connectBus, provision } from '../bus/index.js';
 import type { Config } from '../config/index.js';
-import { type Frontend, type FrontendContext, FrontendMetrics, Gauge, Histogram, type Readiness, latencyBuckets, startFrontend } from '../frontend/index.js';
-import type { ClientRecord, TokenRecord } from '../oauth/index.js';
-import { type PolicyBundle, compilePolicyDir, createPolicyPool, loadDefaultBundle, pbacEntrypoints } from '../policy/index.js';
+import {
+  type Frontend,
+  type FrontendContext,
+  FrontendMetrics,
+  Gauge,
+  Histogram,
+  type Readiness,
+  TokenStreamService,
+  latencyBuckets,
+  startFrontend,
+} from '../frontend/index.js';
+import { randomBytes } from 'node:crypto';
+import {
+  BoundedFetcher,
+  ClientIdMetadataDocuments,
+  type ClientRecord,
+  DpopNonces,
+  ExpiringCache,
+  JwksCache,
+  type TokenRecord,
+  openReplayStore,
+} from '../oauth/index.js';
+import { type PolicyBundle, compilePolicyDir, createPolicyPool, defaultPolicyDir, pbacEntrypoints } from '../policy/index.js';
 
 /** A pool as the server drives it (src/policy's PolicyPool, or a stand-in in tests). */
 export interface ServerPool extends DecisionPool {
@@ -55,7 +77,8 @@ export interface RunningServer {
 
 async function startPool(config: Config, opts: ServerOptions): Promise<ServerPool> {
   if (opts.pool) return opts.pool;
-  const bundle = opts.bundle ?? (config.policyDir ? await compilePolicyDir(config.policyDir, pbacEntrypoints) : await loadDefaultBundle());
+  // The register entrypoint (issue 6) is compiled beside the token service's own.
+  const bundle = opts.bundle ?? (await compilePolicyDir(config.policyDir ?? defaultPolicyDir(), [...pbacEntrypoints, entrypoints.register]));
   return createPolicyPool({ bundle, workers: config.policyWorkers });
 }
 
@@ -75,6 +98,18 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     const clientKv = new KvStore<ClientRecord>(buckets.clients, kvs[buckets.clients], pipeline);
     const tokenKv = new KvStore<TokenRecord>(buckets.tokens, kvs[buckets.tokens], pipeline);
     const policyKv = new KvStore<unknown>(buckets.policyData, kvs[buckets.policyData], pipeline);
+    // Issue 6: one-time jtis shared by every host; bounded outbound fetches (jwks_uri, client_id URLs).
+    const replay = await openReplayStore(bus, { replicas, maxAgeMs: config.replayMaxAgeMs, pipeline });
+    const fetcher = new BoundedFetcher({
+      allowlist: (config.fetchAllowlist ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''),
+      allowHttp: config.fetchAllowHttp,
+      maxBytes: config.fetchMaxBytes,
+      timeoutMs: config.fetchTimeoutMs,
+      maxInFlight: config.fetchMaxInFlight,
+    });
+    const keys = new JwksCache(fetcher);
+    const cimd = new ClientIdMetadataDocuments({ fetcher });
+    const nonces = new DpopNonces({ secret: config.dpopNonceSecret !== undefined ? Buffer.from(config.dpopNonceSecret) : randomBytes(32) });
 
     const runsActors = config.role !== 'frontend';
     const pool = runsActors ? await startPool(config, opts) : undefined;
@@ -101,8 +136,18 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       leaseTtlMs: config.leaseTtlMs,
       leaseRenewMs: config.leaseRenewMs,
       behaviors: {
-        client: new ClientActor({ store: clientStore, router, decider, policyData, defaultTtl: config.defaultTokenTtl, maxTtl: config.maxTokenTtl }),
-        token: new TokenActor({ store: tokenStore, decider, events, issuer: config.issuer }),
+        client: new ClientActor({
+          store: clientStore,
+          router,
+          decider,
+          policyData,
+          defaultTtl: config.defaultTokenTtl,
+          maxTtl: config.maxTokenTtl,
+          issuer: config.issuer,
+          assertions: { keys, replay, maxLifetimeSec: config.assertionMaxLifetimeSec },
+          cimd: { documents: cimd, allowHttp: config.fetchAllowHttp },
+        }),
+        token: new TokenActor({ store: tokenStore, decider, events, issuer: config.issuer, rsProofs: { replay, maxAgeSec: config.dpopMaxAgeSec } }),
       },
       onError: (err) => log(`portcullis: actor error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     }) : undefined;
@@ -130,6 +175,18 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       policyData: new PolicyDataAdmin(policyKv, clients, policyData),
       readiness,
       metrics,
+      protocol: {
+        replay,
+        nonces,
+        requireNonce: config.dpopRequireNonce,
+        dpopMaxAgeSec: config.dpopMaxAgeSec,
+        proofKeys: new ExpiringCache(10_000),
+        keys,
+        trustedIssuers: () => policyData.softwareStatementIssuers(),
+        initialAccessToken: config.registrationInitialAccessToken,
+        registrations: new RegistrationService(router),
+      },
+      streams: new TokenStreamService(bus, router, policyData),
       logError: (err) => log(`portcullis: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     };
     const frontend: Frontend = await startFrontend(ctx, { probesOnly: config.role === 'actors' });

@@ -1,6 +1,6 @@
 // Every decision made through the audited pool is in the audit stream exactly once: count them.
 import t from 'tap';
-import { AuditLog, auditStream, auditingPool, ensureAuditStream, queryAudit } from '../../src/audit/index.js';
+import { AuditLog, auditStream, auditingPool, countAuditRecords, ensureAuditStream, queryAudit } from '../../src/audit/index.js';
 import { JetStreamPipeline, connectBus } from '../../src/bus/index.js';
 import { createPolicyPool } from '../../src/policy/index.js';
 import { bundleVersion } from '../../src/policy/store/index.js';
@@ -37,8 +37,9 @@ t.test('one record per decision', async (t) => {
   }
   await Promise.all(made);
   t.ok(await audit.flush(10_000), 'every record acknowledged');
+  t.equal(await countAuditRecords(bus), 600, 'the stream holds exactly one record per decision');
   const info = await bus.jsm.streams.info(auditStream);
-  t.equal(info.state.messages, 600, 'the stream holds exactly one record per decision');
+  t.ok(info.state.messages < 600, `in fewer messages: records of one event-loop turn share one (${info.state.messages})`);
   t.match(audit.stats(), { recorded: 600, acknowledged: 600, dropped: 0, buffered: 0, inFlight: 0 });
 
   const denied = await queryAudit(bus, { outcome: 'deny', phase: 'introspect' }, { limit: 1000 });

@@ -152,3 +152,12 @@ t.test('Dockerfile and the cluster script', async (t) => {
   t.equal(syntax.status, 0, `start-nats-cluster.sh is valid bash ${syntax.stderr}`);
   t.match(readFileSync(script, 'utf8'), /PORTCULLIS_REPLICAS=3/);
 });
+
+t.test('the nginx forward-auth example matches the endpoint', async (t) => {
+  const conf = readFileSync(join(deploy, 'nginx', 'forward-auth.conf'), 'utf8');
+  t.match(conf, /proxy_pass http:\/\/portcullis\/forward-auth;/);
+  t.match(conf, /proxy_http_version 1\.1;/, 'HTTP/1.1 to the frontend');
+  t.match(conf, /proxy_set_header X-Portcullis-Authorization "Basic /, 'the gateway authenticates');
+  for (const h of ['X-Original-URI', 'X-Original-Method', 'X-Original-Host']) t.match(conf, new RegExp(`proxy_set_header ${h} `), h);
+  t.match(conf, /\$upstream_http_x_portcullis_obligations/, 'obligations reach the upstream');
+});

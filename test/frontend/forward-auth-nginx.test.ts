@@ -2,21 +2,11 @@
 // an allowed request reaches the upstream with the decision's obligations as headers, a missing or bad
 // token gets 401 with WWW-Authenticate, a request policy denies gets 403, and a single-use token passes
 // exactly once.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type IncomingHttpHeaders, createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import { basic, provisionWorld, startHarness } from '../e2e/lib/harness.js';
 import { freePort } from '../helpers/nats.js';
-
-function nginxBinary(): string | undefined {
-  for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (spawnSync(p, ['-v']).status === 0) return p;
-  const apt = spawnSync('apt-get', ['install', '-y', 'nginx'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (apt.status !== 0) return undefined;
-  return spawnSync('/usr/sbin/nginx', ['-v']).status === 0 ? '/usr/sbin/nginx' : undefined;
-}
+import { nginxBinary, startNginx } from './lib/nginx.js';
 
 const nginx = nginxBinary();
 if (!nginx) {
@@ -40,80 +30,17 @@ if (!nginx) {
   await new Promise<void>((r) => upstream.listen(upstreamPort, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => upstream.close(() => r())));
 
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-nginx-'));
-  for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d));
   const port = await freePort();
-  const portcullis = new URL(h.url);
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `worker_processes 1;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      auth_request /_portcullis;
-      auth_request_set $pc_obligations $upstream_http_x_portcullis_obligations;
-      auth_request_set $pc_types $upstream_http_x_portcullis_obligation_types;
-      auth_request_set $pc_client $upstream_http_x_portcullis_client_id;
-      auth_request_set $pc_scope $upstream_http_x_portcullis_scope;
-      auth_request_set $pc_decision $upstream_http_x_portcullis_decision_id;
-      proxy_set_header X-Portcullis-Obligations $pc_obligations;
-      proxy_set_header X-Portcullis-Obligation-Types $pc_types;
-      proxy_set_header X-Portcullis-Client-Id $pc_client;
-      proxy_set_header X-Portcullis-Scope $pc_scope;
-      proxy_set_header X-Portcullis-Decision-Id $pc_decision;
-      proxy_set_header Authorization "";
-      proxy_pass http://127.0.0.1:${upstreamPort};
-    }
-    location = /_portcullis {
-      internal;
-      proxy_pass http://${portcullis.host}/forward-auth;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_pass_request_body off;
-      proxy_set_header Content-Length "";
-      proxy_set_header X-Original-URI $request_uri;
-      proxy_set_header X-Original-Method $request_method;
-      proxy_set_header X-Original-Host $host;
-      proxy_set_header X-Real-IP $remote_addr;
-      proxy_set_header X-Portcullis-Authorization "${basic(w.rs.id, w.rs.secret)}";
-      proxy_set_header X-Portcullis-Resource-Type "api.orders";
-    }
-  }
-}
-`,
-  );
-  const proc = spawn(nginx, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off; user root;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
+  const proxy = await startNginx({
+    binary: nginx,
+    port,
+    upstream: `127.0.0.1:${upstreamPort}`,
+    portcullis: new URL(h.url).host,
+    gatewayAuthorization: basic(w.rs.id, w.rs.secret),
+    resourceType: 'api.orders',
   });
-  t.teardown(async () => {
-    if (proc.exitCode === null) {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const ok = await fetch(`${base}/`).then(
-      () => true,
-      () => false,
-    );
-    if (ok) break;
-    if (i > 100 || proc.exitCode !== null) throw new Error(`nginx did not start: ${stderr} ${readFileSync(join(dir, 'error.log'), 'utf8')}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  t.teardown(() => proxy.stop());
+  const base = proxy.url;
 
   const mint = async (creds: { id: string; secret: string }, scope: string): Promise<string> => {
     const r = await h.form('/token', { grant_type: 'client_credentials', scope, resource: w.rs.resource, resource_type: 'api.orders' }, creds);

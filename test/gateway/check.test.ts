@@ -4,10 +4,13 @@
 // Single-use tokens always go to the server; a policy-data change reaches the gateway's decisions.
 import t from 'tap';
 import { Gateway } from '../../src/gateway/index.js';
+import { loadDefaultBundle } from '../../src/policy/index.js';
 import { basic, provisionWorld, startHarness } from '../e2e/lib/harness.js';
 
 t.setTimeout(120_000);
-const h = await startHarness();
+// One compiled bundle for both sides (nothing is published in the policy store here).
+const bundle = await loadDefaultBundle();
+const h = await startHarness({}, { bundle });
 t.teardown(() => h.stop());
 const w = await provisionWorld(h);
 const must = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
@@ -32,6 +35,7 @@ const gateway = await Gateway.start({
   issuer: h.server.config.issuer,
   ip: '127.0.0.1',
   userAgent,
+  fallbackBundle: bundle,
   log: () => undefined,
 });
 t.teardown(() => gateway.stop());

@@ -17,6 +17,8 @@ export const adminCollections: Record<string, PbacCollection> = {
   resources: 'resources',
   entitlements: 'entitlements',
   'deny-lists': 'deny',
+  'software-statement-issuers': 'software_statement_issuers',
+  'registration-policies': 'registration_policies',
 };
 
 function checkAdminKey(ctx: FrontendContext, authorization: string | undefined): void {

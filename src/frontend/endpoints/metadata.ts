@@ -1,5 +1,5 @@
 // GET /.well-known/oauth-authorization-server (RFC 8414 §3): the server's metadata, built once.
-import { grantTypesSupported, tokenEndpointAuthMethods } from '../../oauth/index.js';
+import { clientAuthMethods, defaultAssertionAlgorithms, defaultDpopAlgorithms, grantTypesSupported } from '../../oauth/index.js';
 import type { FrontendContext } from '../context.js';
 import { type Exchange, send } from '../lib/http.js';
 
@@ -10,12 +10,18 @@ export function metadataDocument(issuer: string): Record<string, unknown> {
     token_endpoint: `${base}/token`,
     introspection_endpoint: `${base}/introspect`,
     revocation_endpoint: `${base}/revoke`,
+    registration_endpoint: `${base}/register`,
     jwks_uri: `${base}/jwks`,
     grant_types_supported: grantTypesSupported,
     response_types_supported: [],
-    token_endpoint_auth_methods_supported: tokenEndpointAuthMethods,
-    introspection_endpoint_auth_methods_supported: tokenEndpointAuthMethods,
-    revocation_endpoint_auth_methods_supported: tokenEndpointAuthMethods,
+    token_endpoint_auth_methods_supported: clientAuthMethods,
+    token_endpoint_auth_signing_alg_values_supported: defaultAssertionAlgorithms,
+    introspection_endpoint_auth_methods_supported: clientAuthMethods,
+    introspection_endpoint_auth_signing_alg_values_supported: defaultAssertionAlgorithms,
+    revocation_endpoint_auth_methods_supported: clientAuthMethods,
+    revocation_endpoint_auth_signing_alg_values_supported: defaultAssertionAlgorithms,
+    dpop_signing_alg_values_supported: defaultDpopAlgorithms,
+    client_id_metadata_document_supported: true,
   };
 }
 

@@ -10,6 +10,8 @@ export interface RequestInfo {
   contentType: string;
   contentLength: string;
   authorization: string | undefined;
+  /** The DPoP header (RFC 9449 §4.1), if any. */
+  dpop: string | undefined;
   userAgent: string;
   ip: string;
   forwardedFor: string;
@@ -33,6 +35,7 @@ export function beginExchange(res: HttpResponse, req: HttpRequest, paramCount = 
   const params: string[] = [];
   for (let i = 0; i < paramCount; i++) params.push(req.getParameter(i) ?? '');
   const authorization = req.getHeader('authorization');
+  const dpop = req.getHeader('dpop');
   const info: RequestInfo = {
     method: req.getCaseSensitiveMethod(),
     path: req.getUrl(),
@@ -40,6 +43,7 @@ export function beginExchange(res: HttpResponse, req: HttpRequest, paramCount = 
     contentType: req.getHeader('content-type'),
     contentLength: req.getHeader('content-length'),
     authorization: authorization === '' ? undefined : authorization,
+    dpop: dpop === '' ? undefined : dpop,
     userAgent: req.getHeader('user-agent'),
     forwardedFor: req.getHeader('x-forwarded-for'),
     ip: decoder.decode(res.getRemoteAddressAsText()),

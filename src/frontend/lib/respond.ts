@@ -48,7 +48,7 @@ function wireError(err: unknown, opts: RenderOptions): WireError {
 /** Renders an error; the wire never carries a stack or an internal message. */
 export function sendError(ex: Exchange, endpoint: string, err: unknown, opts: RenderOptions): void {
   const w = wireError(err, opts);
-  const headers: Headers = {};
+  const headers: Headers = err instanceof OAuthError && err.headers !== undefined ? { ...err.headers } : {};
   if (w.status === 401) headers['WWW-Authenticate'] = opts.challenge;
   if (w.status === 503) headers['Retry-After'] = String(opts.retryAfterSeconds);
   // A body we stopped reading (too large, stalled) leaves the connection in an unknown state: close it.

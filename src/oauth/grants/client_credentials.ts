@@ -42,7 +42,7 @@ export async function handler(ctx: GrantContext): Promise<TokenResponse> {
   const scopes = input.scopes.length > 0 ? intersectScopes(decided.decision.scopes, input.scopes) : decided.decision.scopes;
   const ttl = lifetime(ctx, decided.decision.ttl);
   const accessToken = await ctx.mint(input, decided, scopes, ttl);
-  const res: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: ttl };
+  const res: TokenResponse = { access_token: accessToken, token_type: ctx.dpopJkt !== undefined ? 'DPoP' : 'Bearer', expires_in: ttl };
   if (scopes.length > 0) res.scope = formatScope(scopes);
   return res;
 }

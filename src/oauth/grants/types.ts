@@ -5,7 +5,7 @@ import type { Decision, Environment, PolicyInput, PolicyResource } from '../poli
 
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope?: string;
 }
@@ -26,6 +26,8 @@ export interface GrantContext {
   /** True for an indicator a resource server is registered with (checked when it was registered). */
   isKnownIndicator(indicator: string): boolean;
   decide(input: PolicyInput): Promise<Decided>;
+  /** The thumbprint of the DPoP proof's key when the request carried a verified proof (RFC 9449 §5). */
+  dpopJkt?: string;
   /** Stores the token record and returns the token. */
   mint(input: PolicyInput, decided: Decided, scopes: string[], ttl: number): Promise<string>;
   defaultTtl: number;

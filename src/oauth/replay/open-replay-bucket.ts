@@ -1,9 +1,9 @@
 // Creates (idempotently) or opens the KV bucket of one-time identifiers and wraps it as a ReplayStore.
-import { type BusConnection, type JetStreamPipeline, KvStore, unavailable } from '../../bus/index.js';
+import { type BusConnection, type JetStreamPipeline, KvStore, replayBucketName, unavailable } from '../../bus/index.js';
 import { JetStreamReplayStore, type ReplayEntry } from './jetstream-replay-store.js';
 
 /** `portcullis_replay` — one-time identifiers (assertion and DPoP `jti`s) by replayKey(scope, jti). */
-export const replayBucket = 'portcullis_replay';
+export const replayBucket = replayBucketName;
 
 export interface ReplayBucketOptions {
   /** JetStream replicas (1 on a single server, 3 on a cluster). */

@@ -18,6 +18,8 @@ export interface SwappablePool {
 
 export interface BundleWatcherOptions {
   log?: (line: string) => void;
+  /** Report what this host runs under `hosts.<hostId>` in the policy bucket (shown by `policy active`). */
+  hostId?: string;
   /** First retry delay after a failed fetch of the bytes (not a failed load), ms; doubles to 30 s. */
   retryMs?: number;
 }
@@ -41,6 +43,7 @@ export class PolicyBundleWatcher {
   readonly #pool: SwappablePool;
   readonly #log: (line: string) => void;
   readonly #retryMs: number;
+  readonly #hostId: string | undefined;
   #iter: { stop(): void } | undefined;
   #wanted: ActivePointer | null = null;
   /** The version whose load failed (not retried until the pointer moves). */
@@ -60,6 +63,7 @@ export class PolicyBundleWatcher {
     this.#log = opts.log ?? ((line) => console.error(line));
     this.#retryMs = opts.retryMs ?? 500;
     this.#retryDelay = this.#retryMs;
+    this.#hostId = opts.hostId;
   }
 
   /** Starts watching; resolves after the currently active version (if any) has been tried once. */
@@ -133,6 +137,21 @@ export class PolicyBundleWatcher {
   }
 
   async #swapOnce(): Promise<void> {
+    await this.#trySwap();
+    await this.#report();
+  }
+
+  async #report(): Promise<void> {
+    if (this.#hostId === undefined || this.#stopped) return;
+    const s = this.status();
+    try {
+      await this.#store.reportHost({ host: this.#hostId, running: s.running, wanted: s.wanted, error: s.ok ? null : s.lastError, time: new Date().toISOString() });
+    } catch {
+      // A report is advice for operators; the next change reports again.
+    }
+  }
+
+  async #trySwap(): Promise<void> {
     const target = this.#wanted;
     if (!target || this.#stopped || target.version === this.#pool.version || target.version === this.#failedVersion) return;
     let bundle: PolicyBundle;

@@ -193,13 +193,19 @@ async function active(args: string[]): Promise<number> {
     const { values } = parse(args, common);
     const result = await withStore(values.nats as string | undefined, async (store) => {
       const pointer = await store.active();
-      return { pointer, record: pointer ? await store.get(pointer.version) : null };
+      return { pointer, record: pointer ? await store.get(pointer.version) : null, hosts: await store.hostReports() };
     });
     if (values.json) console.log(JSON.stringify(result, null, 2));
     else if (!result.pointer) console.log('no policy version is active (hosts run their built-in policy)');
     else {
       console.log(pointerLine(result.pointer));
       if (result.record) console.log(versionLine(result.record, result.pointer.version));
+    }
+    if (!values.json) {
+      for (const h of result.hosts) {
+        const state = h.running === result.pointer?.version ? 'on it' : `running ${h.running}${h.error ? `: ${h.error}` : ''}`;
+        console.log(`  host ${h.host}: ${state} (reported ${h.time})`);
+      }
     }
     return 0;
   });

@@ -10,6 +10,7 @@ export { PolicyStoreError, type PolicyStoreErrorCode } from './errors.js';
 export { activeKey, bundlesObjectStore, policyBucket, versionPattern } from './names.js';
 export {
   type ActivePointer,
+  type HostReport,
   type LoadedVersion,
   PolicyStore,
   type PolicyStoreOptions,

@@ -9,7 +9,7 @@ import { type Bundle, bundleWasm, encodeBundleArchive } from '../../rego/bundle/
 import type { PolicyBundle } from '../types.js';
 import { bundleVersion, checkBundle, readBundleArchive, requiredEntrypoints } from './check-bundle.js';
 import { PolicyStoreError } from './errors.js';
-import { activeKey, bundlesObjectStore, policyBucket, versionKey, versionPattern } from './names.js';
+import { activeKey, bundlesObjectStore, hostReportKey, policyBucket, versionKey, versionPattern } from './names.js';
 
 /** The record of one published version (KV `versions.<version>`). */
 export interface PolicyVersion {
@@ -39,6 +39,19 @@ export interface ActivePointer {
   /** The version active before, if any. */
   previous: string | null;
   reason: 'publish' | 'rollback' | 'activate';
+}
+
+/** What a host's watcher reports (KV `hosts.<host id>`). */
+export interface HostReport {
+  host: string;
+  /** The version deciding on the host. */
+  running: string;
+  /** The version the active pointer named when it reported. */
+  wanted: string | null;
+  /** The last load failure, while the host is not on the wanted version. */
+  error: string | null;
+  /** ISO 8601. */
+  time: string;
 }
 
 export type PublishStep = 'checking' | 'uploading' | 'recording' | 'activating';
@@ -215,6 +228,27 @@ export class PolicyStore {
       throw new PolicyStoreError('bundle_invalid', `bundle ${version}: ${(err as Error).message}`, { cause: err });
     }
     return { record, bundle, policy: { wasm, data: bundle.data, version } };
+  }
+
+  /** Records what a host runs (its watcher calls this after each change). */
+  async reportHost(report: HostReport): Promise<void> {
+    await this.#kvPut(hostReportKey(report.host), report);
+  }
+
+  /** What every host last reported, by host id. */
+  async hostReports(): Promise<HostReport[]> {
+    const out: HostReport[] = [];
+    try {
+      const keys: string[] = [];
+      for await (const k of await this.#kv.keys('hosts.*')) keys.push(k);
+      for (const k of keys.sort()) {
+        const e = await this.#kv.get(k);
+        if (e && e.operation === 'PUT' && e.length > 0) out.push(fromBytes<HostReport>(e.value));
+      }
+    } catch (err) {
+      throw new PolicyStoreError('store_unavailable', `cannot read host reports: ${(err as Error).message}`, { cause: err });
+    }
+    return out;
   }
 
   /** Watches the active pointer: yields its current value first (if any), then every change. */

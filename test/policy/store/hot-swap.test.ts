@@ -14,6 +14,8 @@ interface Seen {
   reason: unknown;
   /** The version the host's pool named when the decision was asked for. */
   askedOn: string;
+  /** No switch happened on the host between asking and answering. */
+  sameEpoch: boolean;
 }
 
 t.test('hot swap and rollback under load, two hosts', async (t) => {
@@ -46,9 +48,10 @@ t.test('hot swap and rollback under load, two hosts', async (t) => {
     Array.from({ length: 4 }, async (_, i) => {
       while (!stop) {
         const askedOn = h.pool.version;
+        const epoch = h.watcher.status().swaps;
         try {
           const r = i % 2 === 0 ? await h.pool.decide('portcullis/token', { client: 'c' }) : await h.pool.decide('portcullis/introspect', { ok: true });
-          seen.push({ host, version: r.version, reason: r.result.reason, askedOn });
+          seen.push({ host, version: r.version, reason: r.result.reason, askedOn, sameEpoch: h.watcher.status().swaps === epoch });
         } catch {
           failures++;
         }
@@ -82,9 +85,10 @@ t.test('hot swap and rollback under load, two hosts', async (t) => {
     'every decision names v1 or v2 and was evaluated wholly by the version it names',
   );
   t.ok(seen.slice(0, afterV2).some((s) => s.version === v2), 'v2 decided during the first phase');
-  const afterSwitch = seen.slice(afterV2, afterRollback).filter((s) => s.askedOn === v2);
+  // Asked for and answered between two switches of its host: decided by the version active then.
+  const afterSwitch = seen.slice(afterV2, afterRollback).filter((s) => s.askedOn === v2 && s.sameEpoch);
   t.ok(afterSwitch.length > 50 && afterSwitch.every((s) => s.version === v2), `after the switch only v2 (${afterSwitch.length})`);
-  const afterBack = seen.slice(afterRollback).filter((s) => s.askedOn === v1);
+  const afterBack = seen.slice(afterRollback).filter((s) => s.askedOn === v1 && s.sameEpoch);
   t.ok(afterBack.length > 50 && afterBack.every((s) => s.version === v1), `after the rollback only v1 (${afterBack.length})`);
   t.same(hosts.map((h) => h.watcher.status().swaps), [2, 2]);
   t.same(hosts.map((h) => h.watcher.status().ok), [true, true]);
@@ -97,7 +101,7 @@ t.test('a broken bundle forced into the store leaves hosts on the old version', 
   const good = (await store.publish(labelledArchive('good'), { who: 'test' })).record.version;
   const logs: string[] = [];
   const pool = await createPolicyPool({ bundle: await startupBundle(store, () => Promise.reject(new Error('no fallback'))), workers: 1 });
-  const watcher = new PolicyBundleWatcher(store, pool, { log: (l) => logs.push(l) });
+  const watcher = new PolicyBundleWatcher(store, pool, { log: (l) => logs.push(l), hostId: 'host-a' });
   await watcher.start();
   t.teardown(async () => {
     watcher.stop();
@@ -116,6 +120,8 @@ t.test('a broken bundle forced into the store leaves hosts on the old version', 
   t.match(st, { ok: false, running: good, wanted: broken, failures: 1 }, 'the failure is counted');
   t.match(st.detail, new RegExp(`${good} running, ${broken} wanted: .*failed to load`), 'and shown for /readyz');
   t.ok(logs.some((l) => l.includes('failed to load')), 'and logged');
+  await new Promise((r) => setTimeout(r, 100));
+  t.match(await store.hostReports(), [{ host: 'host-a', running: good, wanted: broken, error: /failed to load/ }], 'and reported to operators (policy active)');
 
   // A host starting now skips the broken active version and runs its built-in policy.
   const fallback = await startupBundle(store, async () => ({ ...(await store.load(good)).policy, version: 'builtin' }));
@@ -125,4 +131,5 @@ t.test('a broken bundle forced into the store leaves hosts on the old version', 
   await store.activate(good, 'ops');
   await new Promise((r) => setTimeout(r, 200));
   t.match(watcher.status(), { ok: true, running: good, wanted: good });
+  t.match(await store.hostReports(), [{ host: 'host-a', running: good, wanted: good, error: null }]);
 });

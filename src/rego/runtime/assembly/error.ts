@@ -136,6 +136,24 @@ export function elementTypeError(name: string, operand: i32, composite: string, 
   return 0;
 }
 
+/** An operand error (eval_type_error) whose text "<name>: operand <n> <msg>" was built in the byte
+ *  builder `b`: aborts in strict mode; otherwise 0 (undefined). */
+export function operandFailBuf(b: usize): usize {
+  if (strict_builtin_errors == 0) return 0;
+  bufByte(b, 0);
+  runtimeErrorRaw(literalToUtf8('eval_type_error', true), bufData(b));
+  return 0;
+}
+
+/** A builtin error whose text "<name>: <msg>" was built in the byte builder `b` (for messages with
+ *  values in them): aborts in strict mode; otherwise 0 (undefined). */
+export function builtinFailBuf(b: usize): usize {
+  if (strict_builtin_errors == 0) return 0;
+  bufByte(b, 0);
+  runtimeErrorRaw(literalToUtf8('eval_builtin_error', true), bufData(b));
+  return 0;
+}
+
 /** A builtin error ("eval_builtin_error: <name>: <msg>") in strict mode; otherwise 0 (undefined). */
 export function builtinFail(name: string, msg: string): usize {
   if (strict_builtin_errors != 0) builtinError(name, msg);

@@ -5,47 +5,70 @@ import {
   setLen, setAt, objLen, objKeyAt, objValAt, makeObject, objGet, objInsert, strLen, strPtr,
 } from "../value";
 import { malloc } from "../memory";
-import { bufNew, bufByte, bufToString, bufLen, bufData } from "../buf";
+import { bufNew, bufByte, bufLiteral, bufToString, bufLen, bufData } from "../buf";
 import { isString, hexDigit, hexValue } from "./lib/text";
 import { base64Encode, base64Decode, base64UrlDecodeLenient, hexEncodeBytes } from "./lib/base64";
+import { builtinFail, builtinFailBuf, typeError } from "../error";
 
 export function b_base64_encode(s: usize): usize { return isString(s) ? base64Encode(strPtr(s), strLen(s), false, true) : 0; }
 export function b_base64url_encode(s: usize): usize { return isString(s) ? base64Encode(strPtr(s), strLen(s), true, true) : 0; }
 export function b_base64url_encode_no_pad(s: usize): usize { return isString(s) ? base64Encode(strPtr(s), strLen(s), true, false) : 0; }
 
 export function b_base64_decode(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('base64.decode', 1, 'string', s);
   return base64Decode(strPtr(s), strLen(s), false);
 }
 
 export function b_base64_is_valid(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('base64.is_valid', 1, 'string', s);
   return makeBool(base64Decode(strPtr(s), strLen(s), false) != 0);
 }
 
 export function b_base64url_decode(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('base64url.decode', 1, 'string', s);
   return base64UrlDecodeLenient(strPtr(s), strLen(s));
 }
 
 // ---- hex ----------------------------------------------------------------------------------------
 
 export function b_hex_encode(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('hex.encode', 1, 'string', s);
   return hexEncodeBytes(strPtr(s), strLen(s));
 }
 
 export function b_hex_decode(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('hex.decode', 1, 'string', s);
   const p = strPtr(s), n = strLen(s);
-  if (n % 2 != 0) return 0;
   const o = malloc(<usize>max<i32>(n / 2, 1));
-  for (let i = 0; i < n; i += 2) {
-    const h = hexValue(<i32>load<u8>(p + <usize>i)), l = hexValue(<i32>load<u8>(p + <usize>i + 1));
-    if (h < 0 || l < 0) return 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const hc = <i32>load<u8>(p + <usize>i), lc = <i32>load<u8>(p + <usize>i + 1);
+    const h = hexValue(hc), l = hexValue(lc);
+    if (h < 0) return invalidHexByte(hc);
+    if (l < 0) return invalidHexByte(lc);
     store<u8>(o + <usize>(i / 2), <u8>((h << 4) | l));
   }
+  if (i < n) {
+    // Go reports a bad last character before the odd length
+    const c = <i32>load<u8>(p + <usize>i);
+    if (hexValue(c) < 0) return invalidHexByte(c);
+    return builtinFail('hex.decode', 'encoding/hex: odd length hex string');
+  }
   return makeString(o, n / 2);
+}
+
+/** Go's hex.InvalidByteError text: "encoding/hex: invalid byte: U+0067 'g'" (%#U of the byte). */
+function invalidHexByte(c: i32): usize {
+  const b = bufNew(64);
+  bufLiteral(b, "hex.decode: encoding/hex: invalid byte: U+00");
+  bufByte(b, hexDigit((c >> 4) & 15, true));
+  bufByte(b, hexDigit(c & 15, true));
+  if (c >= 0x20 && c <= 0x7e) {
+    bufLiteral(b, " '");
+    bufByte(b, <u8>c);
+    bufByte(b, 0x27);
+  }
+  return builtinFailBuf(b);
 }
 
 // ---- urlquery -----------------------------------------------------------------------------------
@@ -83,14 +106,14 @@ function queryUnescape(p: usize, n: i32): usize {
 }
 
 export function b_urlquery_encode(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('urlquery.encode', 1, 'string', s);
   const b = bufNew(strLen(s) + 8);
   queryEscape(b, strPtr(s), strLen(s));
   return bufToString(b);
 }
 
 export function b_urlquery_decode(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('urlquery.decode', 1, 'string', s);
   const b = queryUnescape(strPtr(s), strLen(s));
   return b == 0 ? 0 : bufToString(b);
 }
@@ -122,7 +145,7 @@ export function b_urlquery_encode_object(o: usize): usize {
 }
 
 export function b_urlquery_decode_object(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('urlquery.decode_object', 1, 'string', s);
   const p = strPtr(s), n = strLen(s);
   const out = makeObject();
   let i = 0;

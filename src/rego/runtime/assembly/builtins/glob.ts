@@ -10,6 +10,7 @@ import { isString, hexDigit } from "./lib/text";
 import { decodeRune, runeWidth, runeCount } from "./lib/utf8";
 import { reCompile, reExec, reStatus } from "./lib/regex-engine";
 import { heapGet, heapSet } from "../memory";
+import { typeError } from "../error";
 
 let delims: usize = 0; // i32 runes
 let delimN: i32 = 0;
@@ -92,7 +93,9 @@ function translate(b: usize, p: usize, end: usize): bool {
 }
 
 export function b_glob_match(pattern: usize, delimiters: usize, match: usize): usize {
-  if (!isString(pattern) || !isString(match) || delimiters == 0) return 0;
+  if (!isString(pattern)) return typeError('glob.match', 1, 'string', pattern);
+  if (!isString(match)) return typeError('glob.match', 3, 'string', match);
+  if (delimiters == 0) return 0;
   // the result is a static boolean: give back everything the translation and the VM allocated
   const mark = heapGet();
   const r = globMatch(pattern, delimiters, match);
@@ -135,7 +138,7 @@ function globMatch(pattern: usize, delimiters: usize, match: usize): i32 {
 
 /** glob.quote_meta: escapes the glob metacharacters * ? \ [ ] { } with a backslash. */
 export function b_glob_quote_meta(pattern: usize): usize {
-  if (!isString(pattern)) return 0;
+  if (!isString(pattern)) return typeError('glob.quote_meta', 1, 'string', pattern);
   const p = strPtr(pattern), n = strLen(pattern);
   const b = bufNew(n * 2);
   for (let i = 0; i < n; i++) {

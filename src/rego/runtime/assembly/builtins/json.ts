@@ -1,10 +1,11 @@
 // json.marshal / json.unmarshal / json.is_valid over the runtime's JSON parser and dumper. marshal
 // escapes <, >, & and U+2028/U+2029 as Go's encoding/json does (OPA marshals with it).
 
-import { vtype, TYPE_OBJECT, makeBool, makeString, strLen, strPtr, objGet, strFromLiteral, boolValue, TYPE_BOOLEAN } from "../value";
+import { vtype, TYPE_OBJECT, makeBool, makeString, strLen, strPtr, objGet, objLen, objKeyAt, strFromLiteral, strEqualsLiteral, boolValue, TYPE_BOOLEAN } from "../value";
 import { jsonParse, jsonDumpTo } from "../json";
 import { bufNew, bufByte, bufBytes, bufLiteral, bufLen, bufData, bufToString } from "../buf";
 import { isString } from "./lib/text";
+import { operandFailBuf, typeError } from "../error";
 
 /** Copies JSON text at [p, p+n) into a new buffer with Go's HTML-safe escapes. */
 function htmlEscape(p: usize, n: i32): usize {
@@ -42,7 +43,17 @@ export function b_json_marshal(x: usize): usize {
 
 /** json.marshal_with_options: {"pretty": bool, "indent": string, "prefix": string}. */
 export function b_json_marshal_with_options(x: usize, opts: usize): usize {
-  if (x == 0 || opts == 0 || vtype(opts) != TYPE_OBJECT) return 0;
+  if (x == 0) return 0;
+  if (opts == 0 || vtype(opts) != TYPE_OBJECT) return typeError("json.marshal_with_options", 2, "object", opts);
+  const nk = objLen(opts);
+  for (let i = 0; i < nk; i++) {
+    const k = objKeyAt(opts, i);
+    if (isString(k) && (strEqualsLiteral(k, "pretty") || strEqualsLiteral(k, "indent") || strEqualsLiteral(k, "prefix"))) continue;
+    const b = bufNew(96);
+    bufLiteral(b, "json.marshal_with_options: operand 2 object contained unknown key ");
+    jsonDumpTo(b, k);
+    return operandFailBuf(b);
+  }
   const prettyV = objGet(opts, strFromLiteral("pretty"));
   let indentV = objGet(opts, strFromLiteral("indent"));
   let prefixV = objGet(opts, strFromLiteral("prefix"));
@@ -53,12 +64,14 @@ export function b_json_marshal_with_options(x: usize, opts: usize): usize {
   if (!pretty) return compact;
   if (indentV == 0) indentV = strFromLiteral("\t");
   if (prefixV == 0) prefixV = makeString(0, 0);
+  // OPA writes the prefix before the first line too (Go's json.Indent leaves it out)
   return indentJson(strPtr(compact), strLen(compact), strPtr(prefixV), strLen(prefixV), strPtr(indentV), strLen(indentV));
 }
 
 /** Go's json.Indent over compact JSON text (prefix on every line but the first, indent per level). */
 function indentJson(p: usize, n: i32, pre: usize, pn: i32, ind: usize, inl: i32): usize {
   const b = bufNew(n * 2 + 16);
+  bufBytes(b, pre, pn);
   let depth = 0;
   let inStr = false;
   let needIndent = false;
@@ -95,7 +108,7 @@ function newline(b: usize, pre: usize, pn: i32, ind: usize, inl: i32, depth: i32
 }
 
 export function b_json_unmarshal(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('json.unmarshal', 1, 'string', s);
   return jsonParse(strPtr(s), <usize>strLen(s));
 }
 

@@ -3,6 +3,8 @@
 
 import { makeBool, strLen, strPtr } from "../value";
 import { isString, hexValue } from "./lib/text";
+import { builtinFailBuf, typeError } from "../error";
+import { bufNew, bufLiteral, bufBytes } from "../buf";
 
 // parsed address: 16 bytes; ipLen 4 (IPv4 syntax) or 16
 const IP_A: usize = memory.data(16);
@@ -148,12 +150,22 @@ function contains(net: usize, netLen: i32, netPrefix: i32, ip: usize, len: i32):
   return true;
 }
 
+/** Go's net.ParseCIDR error, as OPA reports it: "invalid CIDR address: <s>". */
+function invalidCIDR(name: string, s: usize): usize {
+  const b = bufNew(64);
+  bufLiteral(b, name);
+  bufLiteral(b, ": invalid CIDR address: ");
+  bufBytes(b, strPtr(s), strLen(s));
+  return builtinFailBuf(b);
+}
+
 export function b_net_cidr_contains(cidr: usize, other: usize): usize {
-  if (!isString(cidr) || !isString(other)) return 0;
-  if (!parseCIDR(strPtr(cidr), strLen(cidr), IP_A)) return 0;
+  if (!isString(cidr)) return typeError('net.cidr_contains', 1, 'string', cidr);
+  if (!isString(other)) return typeError('net.cidr_contains', 2, 'string', other);
+  if (!parseCIDR(strPtr(cidr), strLen(cidr), IP_A)) return invalidCIDR('net.cidr_contains', cidr);
   const aLen = ipLen, aPrefix = prefix;
   if (parseIP(strPtr(other), strLen(other), IP_B)) return makeBool(contains(IP_A, aLen, aPrefix, IP_B, ipLen));
-  if (!parseCIDR(strPtr(other), strLen(other), IP_B)) return 0;
+  if (!parseCIDR(strPtr(other), strLen(other), IP_B)) return invalidCIDR('net.cidr_contains', other);
   const bLen = ipLen, bPrefix = prefix;
   if (!contains(IP_A, aLen, aPrefix, IP_B, bLen)) return makeBool(false);
   memory.copy(IP_T, IP_B, 16);
@@ -162,10 +174,11 @@ export function b_net_cidr_contains(cidr: usize, other: usize): usize {
 }
 
 export function b_net_cidr_intersects(a: usize, b: usize): usize {
-  if (!isString(a) || !isString(b)) return 0;
-  if (!parseCIDR(strPtr(a), strLen(a), IP_A)) return 0;
+  if (!isString(a)) return typeError('net.cidr_intersects', 1, 'string', a);
+  if (!isString(b)) return typeError('net.cidr_intersects', 2, 'string', b);
+  if (!parseCIDR(strPtr(a), strLen(a), IP_A)) return invalidCIDR('net.cidr_intersects', a);
   const aLen = ipLen, aPrefix = prefix;
-  if (!parseCIDR(strPtr(b), strLen(b), IP_B)) return 0;
+  if (!parseCIDR(strPtr(b), strLen(b), IP_B)) return invalidCIDR('net.cidr_intersects', b);
   const bLen = ipLen, bPrefix = prefix;
   return makeBool(contains(IP_A, aLen, aPrefix, IP_B, bLen) || contains(IP_B, bLen, bPrefix, IP_A, aLen));
 }

@@ -8,11 +8,13 @@ import { bufNew, bufByte, bufToString } from "../buf";
 import { isNumber, intArg, intArgValue, hexDigit, putU64 } from "./lib/text";
 import { decimalNumber } from "./lib/decimal";
 import { malloc } from "../memory";
+import { operandFail, typeError } from "../error";
 
 export function b_format_int(x: usize, base: usize): usize {
-  if (!isNumber(x) || !intArg(base)) return 0;
+  if (!isNumber(x)) return typeError('format_int', 1, 'number', x);
+  if (!intArg(base)) return 0;
   const radix = <i32>intArgValue;
-  if (radix != 2 && radix != 8 && radix != 10 && radix != 16) return 0;
+  if (radix != 2 && radix != 8 && radix != 10 && radix != 16) return operandFail('format_int', 2, 'must be one of {2, 8, 10, 16}');
   let v: i64;
   if (numTryInt(x)) v = numLastInt;
   else {

@@ -8,6 +8,7 @@ import { bufNew, bufBytes, bufByte, bufToString, bufData, bufLen } from "../buf"
 import { isString, intArg, intArgValue } from "./lib/text";
 import { reCompile, reExec, reStatus, matchCaps, reSlots, reGroupByName } from "./lib/regex-engine";
 import { decodeRune, runeWidth } from "./lib/utf8";
+import { typeError } from "../error";
 
 // Builtins with a boolean result give back the memory the engine used (booleans are static values),
 // so a regex in a loop over a large input does not grow the heap.
@@ -21,7 +22,8 @@ export function b_regex_is_valid(pattern: usize): usize {
 }
 
 export function b_regex_match(pattern: usize, value: usize): usize {
-  if (!isString(pattern) || !isString(value)) return 0;
+  if (!isString(pattern)) return typeError('regex.match', 1, 'string', pattern);
+  if (!isString(value)) return typeError('regex.match', 2, 'string', value);
   const mark = heapGet();
   const re = reCompile(strPtr(pattern), strLen(pattern));
   let r = -1;
@@ -170,7 +172,9 @@ function expand(b: usize, re: usize, s: usize, t: usize, tn: i32, caps: usize): 
 }
 
 export function b_regex_replace(value: usize, pattern: usize, repl: usize): usize {
-  if (!isString(value) || !isString(pattern) || !isString(repl)) return 0;
+  if (!isString(value)) return typeError('regex.replace', 1, 'string', value);
+  if (!isString(pattern)) return typeError('regex.replace', 2, 'string', pattern);
+  if (!isString(repl)) return typeError('regex.replace', 3, 'string', repl);
   const re = reCompile(strPtr(pattern), strLen(pattern));
   if (re == 0) return 0;
   const s = strPtr(value), n = strLen(value);
@@ -210,7 +214,10 @@ function quoteMetaInto(b: usize, p: usize, n: i32): void {
  * (delimiters may nest inside it, as in "{[0-9]{3}}"); the whole value must match.
  */
 export function b_regex_template_match(template: usize, value: usize, ds: usize, de: usize): usize {
-  if (!isString(template) || !isString(value) || !isString(ds) || !isString(de)) return 0;
+  if (!isString(template)) return typeError('regex.template_match', 1, 'string', template);
+  if (!isString(value)) return typeError('regex.template_match', 2, 'string', value);
+  if (!isString(ds)) return typeError('regex.template_match', 3, 'string', ds);
+  if (!isString(de)) return typeError('regex.template_match', 4, 'string', de);
   if (strLen(ds) != 1 || strLen(de) != 1) return 0;
   const open = load<u8>(strPtr(ds)), close = load<u8>(strPtr(de));
   const p = strPtr(template), n = strLen(template);

@@ -12,6 +12,7 @@ import { bufNew, bufByte, bufBytes, bufLiteral, bufLen, bufData, bufToString } f
 import { isString, putU64, putRune, hexDigit } from "./lib/text";
 import { decodeRune, runeWidth, runeCount } from "./lib/utf8";
 import { formatFloat } from "./lib/float-format";
+import { typeError } from "../error";
 
 const K_INT = 0, K_BIG = 1, K_FLOAT = 2, K_STR = 3;
 
@@ -36,7 +37,10 @@ function loadArg(v: usize): void {
     if (numIsInt(v)) { aKind = K_INT; aInt = numLastIntOf(v); return; }
     const tp = numTextPtr(v), tl = numTextLen(v);
     if (tp != 0 && isDigitText(tp, tl)) { aKind = K_BIG; aPtr = tp; aLen = tl; return; }
-    aKind = K_FLOAT; aFloat = numFloat(v);
+    aFloat = numFloat(v);
+    // beyond float64 OPA hands fmt the number's text (big.Float would not parse it either)
+    if (!isFinite(aFloat) && tp != 0) { aKind = K_STR; aPtr = tp; aLen = tl; return; }
+    aKind = K_FLOAT;
     return;
   }
   if (t == TYPE_STRING) { aKind = K_STR; aPtr = strPtr(v); aLen = strLen(v); return; }
@@ -309,7 +313,8 @@ function formatArg(b: usize, verb: i32): void {
 }
 
 export function b_sprintf(format: usize, args: usize): usize {
-  if (!isString(format) || args == 0 || vtype(args) != TYPE_ARRAY) return 0;
+  if (!isString(format)) return typeError('sprintf', 1, 'string', format);
+  if (args == 0 || vtype(args) != TYPE_ARRAY) return 0;
   const p = strPtr(format), n = strLen(format);
   const nargs = arrLen(args);
   const b = bufNew(n + 16);

@@ -9,11 +9,13 @@ import { malloc } from "../memory";
 import { bufNew, bufBytes, bufToString } from "../buf";
 import { isString, intArg, intArgValue, bytesEqual, indexOfBytes, allOccurrences, putRune } from "./lib/text";
 import { decodeRune, decodeLastRune, runeWidth, isASCII, runeOffset, isSpace, toLower, toUpper } from "./lib/utf8";
+import { builtinFail, operandFail, typeError } from "../error";
 
 // ---- concat -------------------------------------------------------------------------------------
 
 export function b_concat(delim: usize, coll: usize): usize {
-  if (!isString(delim) || coll == 0) return 0;
+  if (!isString(delim)) return typeError('concat', 1, 'string', delim);
+  if (coll == 0) return 0;
   const t = vtype(coll);
   let n: i32;
   if (t == TYPE_ARRAY) n = arrLen(coll);
@@ -40,18 +42,21 @@ export function b_concat(delim: usize, coll: usize): usize {
 // ---- predicates ---------------------------------------------------------------------------------
 
 export function b_contains(s: usize, sub: usize): usize {
-  if (!isString(s) || !isString(sub)) return 0;
+  if (!isString(s)) return typeError('contains', 1, 'string', s);
+  if (!isString(sub)) return typeError('contains', 2, 'string', sub);
   return makeBool(indexOfBytes(strPtr(s), strLen(s), strPtr(sub), strLen(sub), 0) >= 0);
 }
 
 export function b_startswith(s: usize, pre: usize): usize {
-  if (!isString(s) || !isString(pre)) return 0;
+  if (!isString(s)) return typeError('startswith', 1, 'string', s);
+  if (!isString(pre)) return typeError('startswith', 2, 'string', pre);
   const n = strLen(pre);
   return makeBool(n <= strLen(s) && bytesEqual(strPtr(s), strPtr(pre), n));
 }
 
 export function b_endswith(s: usize, suf: usize): usize {
-  if (!isString(s) || !isString(suf)) return 0;
+  if (!isString(s)) return typeError('endswith', 1, 'string', s);
+  if (!isString(suf)) return typeError('endswith', 2, 'string', suf);
   const n = strLen(suf);
   const sl = strLen(s);
   return makeBool(n <= sl && bytesEqual(strPtr(s) + <usize>(sl - n), strPtr(suf), n));
@@ -59,7 +64,8 @@ export function b_endswith(s: usize, suf: usize): usize {
 
 /** strings.count: non-overlapping occurrences (Go strings.Count; "" counts runes + 1). */
 export function b_strings_count(s: usize, sub: usize): usize {
-  if (!isString(s) || !isString(sub)) return 0;
+  if (!isString(s)) return typeError('strings.count', 1, 'string', s);
+  if (!isString(sub)) return typeError('strings.count', 2, 'string', sub);
   const p = strPtr(s), n = strLen(s), q = strPtr(sub), m = strLen(sub);
   if (m == 0) return makeInt(<i64>runeOffsetCount(p, n) + 1);
   let c = 0;
@@ -148,7 +154,8 @@ export function b_upper(s: usize): usize { return mapCase(s, true); }
 // ---- split / replace ----------------------------------------------------------------------------
 
 export function b_split(s: usize, d: usize): usize {
-  if (!isString(s) || !isString(d)) return 0;
+  if (!isString(s)) return typeError('split', 1, 'string', s);
+  if (!isString(d)) return typeError('split', 2, 'string', d);
   const p = strPtr(s), n = strLen(s), q = strPtr(d), m = strLen(d);
   const out = makeArray(4);
   if (m == 0) {
@@ -233,7 +240,9 @@ function replaceAll(s: usize, pair: usize): usize {
 }
 
 export function b_replace(s: usize, old: usize, nw: usize): usize {
-  if (!isString(s) || !isString(old) || !isString(nw)) return 0;
+  if (!isString(s)) return typeError('replace', 1, 'string', s);
+  if (!isString(old)) return typeError('replace', 2, 'string', old);
+  if (!isString(nw)) return typeError('replace', 3, 'string', nw);
   const pairs = malloc(16);
   store<usize>(pairs, strPtr(old));
   store<i32>(pairs, strLen(old), 4);
@@ -243,13 +252,15 @@ export function b_replace(s: usize, old: usize, nw: usize): usize {
 }
 
 export function b_strings_replace_n(patterns: usize, s: usize): usize {
-  if (patterns == 0 || vtype(patterns) != TYPE_OBJECT || !isString(s)) return 0;
+  if (!isString(s)) return typeError('strings.replace_n', 2, 'string', s);
+  if (patterns == 0 || vtype(patterns) != TYPE_OBJECT) return typeError('strings.replace_n', 1, 'object', patterns);
   const k = objLen(patterns);
   const pairs = malloc(<usize>max<i32>(k, 1) * 16);
   for (let i = 0; i < k; i++) {
     // object entries are in key order, as OPA sorts the keys
     const key = objKeyAt(patterns, i), val = objValAt(patterns, i);
-    if (!isString(key) || !isString(val)) return 0;
+    if (!isString(key)) return operandFail('strings.replace_n', 1, 'non-string key found in pattern object');
+    if (!isString(val)) return operandFail('strings.replace_n', 1, 'non-string value found in pattern object');
     const e = pairs + <usize>i * 16;
     store<usize>(e, strPtr(key));
     store<i32>(e, strLen(key), 4);
@@ -300,21 +311,23 @@ export function b_trim_left(s: usize, c: usize): usize { return trimRunes(s, c, 
 export function b_trim_right(s: usize, c: usize): usize { return trimRunes(s, c, false, true); }
 
 export function b_trim_prefix(s: usize, pre: usize): usize {
-  if (!isString(s) || !isString(pre)) return 0;
+  if (!isString(s)) return typeError('trim_prefix', 1, 'string', s);
+  if (!isString(pre)) return typeError('trim_prefix', 2, 'string', pre);
   const n = strLen(pre);
   if (n > strLen(s) || !bytesEqual(strPtr(s), strPtr(pre), n) || n == 0) return s;
   return makeString(strPtr(s) + <usize>n, strLen(s) - n);
 }
 
 export function b_trim_suffix(s: usize, suf: usize): usize {
-  if (!isString(s) || !isString(suf)) return 0;
+  if (!isString(s)) return typeError('trim_suffix', 1, 'string', s);
+  if (!isString(suf)) return typeError('trim_suffix', 2, 'string', suf);
   const n = strLen(suf), sl = strLen(s);
   if (n > sl || n == 0 || !bytesEqual(strPtr(s) + <usize>(sl - n), strPtr(suf), n)) return s;
   return makeString(strPtr(s), sl - n);
 }
 
 export function b_trim_space(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('trim_space', 1, 'string', s);
   const p = strPtr(s), n = strLen(s);
   let a = p, z = p + <usize>n;
   while (a < z) { const r = decodeRune(a, z); if (!isSpace(r)) break; a += <usize>runeWidth; }
@@ -326,11 +339,12 @@ export function b_trim_space(s: usize): usize {
 // ---- positions (code points) --------------------------------------------------------------------
 
 export function b_substring(s: usize, off: usize, len: usize): usize {
-  if (!isString(s) || !intArg(off)) return 0;
+  if (!isString(s)) return typeError('substring', 1, 'string', s);
+  if (!intArg(off)) return 0;
   const start = intArgValue;
   if (!intArg(len)) return 0;
   const length = intArgValue;
-  if (start < 0) return 0; // OPA: "negative offset"
+  if (start < 0) return builtinFail('substring', 'negative offset');
   const p = strPtr(s), n = strLen(s);
   if (n == 0) return s;
   if (start >= <i64>n) return makeString(p, 0);
@@ -380,7 +394,7 @@ export function b_indexof_n(s: usize, sub: usize): usize {
 }
 
 export function b_strings_reverse(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('strings.reverse', 1, 'string', s);
   const p = strPtr(s), n = strLen(s);
   const o = malloc(<usize>max<i32>(n, 1));
   const end = p + <usize>n;

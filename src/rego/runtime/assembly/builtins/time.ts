@@ -6,34 +6,41 @@ import {
   strFromLiteral,
 } from "../value";
 import { bufNew, bufToString } from "../buf";
-import { formatLayout, parseLayout, parsedNs } from "./lib/go-time-layout";
+import { formatLayout, parseLayout, parsedNs, parsedOutOfRange } from "./lib/go-time-layout";
+import { builtinFail, typeError } from "../error";
 import { isString, intArg, intArgValue } from "./lib/text";
 import {
   daysFromCivil, civilFromDays, civilYear, civilMonth, civilDay, daysIn, parseRFC3339, parsedSec,
-  parsedNano, floorDiv, floorMod, NS_PER_SEC, NS_PER_DAY,
+  parsedNano, floorDiv, floorMod, NS_PER_SEC, NS_PER_DAY, toNs, nsOut,
 } from "./lib/civil-time";
 import { numTryInt, numLastInt } from "../value";
 
-/** ns since the epoch as a number value, or 0 if outside the int64 range (OPA: "time outside of valid range"). */
-function safeNs(sec: i64, nano: i64): usize {
-  if (sec > 9223372036 || sec < -9223372036) return 0;
-  const ns = sec * NS_PER_SEC + nano;
-  if (sec > 0 && ns < 0) return 0;
-  return makeInt(ns);
+/** ns since the epoch as a number value; outside the int64 range OPA's "time outside of valid range". */
+function safeNs(name: string, sec: i64, nano: i64): usize {
+  if (!toNs(sec, nano)) return builtinFail(name, "time outside of valid range");
+  return makeInt(nsOut);
 }
 
 export function b_time_parse_rfc3339_ns(s: usize): usize {
-  if (!isString(s) || !parseRFC3339(strPtr(s), strLen(s))) return 0;
-  return safeNs(parsedSec, parsedNano);
+  if (!isString(s)) return typeError("time.parse_rfc3339_ns", 1, "string", s);
+  if (!parseRFC3339(strPtr(s), strLen(s))) return 0;
+  return safeNs("time.parse_rfc3339_ns", parsedSec, parsedNano);
+}
+
+/** OPA's error for a tz-time operand whose ns is not an exact int64. */
+function tooBig(name: string): usize {
+  return tBig ? builtinFail(name, "timestamp too big") : 0;
 }
 
 // ---- tz-time operands -----------------------------------------------------------------------------
 
 let tNs: i64 = 0;
 let tLayout: usize = 0; // string value or 0
+let tBig = false; // the last tzTime failed on a number that is not an exact int64
 
 /** Reads a "number (ns)" or "[number (ns), tz (string), layout?]" operand into tNs. */
 function tzTime(v: usize): bool {
+  tBig = false;
   if (v == 0) return false;
   tLayout = 0;
   let nv = v;
@@ -57,7 +64,11 @@ function tzTime(v: usize): bool {
       if (!isString(tLayout)) return false;
     }
   }
-  if (vtype(nv) != TYPE_NUMBER || !numTryInt(nv)) return false;
+  if (vtype(nv) != TYPE_NUMBER) return false;
+  if (!numTryInt(nv)) {
+    tBig = true;
+    return false;
+  }
   tNs = numLastInt;
   return true;
 }
@@ -76,7 +87,7 @@ function breakDown(ns: i64): void {
 }
 
 export function b_time_date(x: usize): usize {
-  if (!tzTime(x)) return 0;
+  if (!tzTime(x)) return tooBig("time.date");
   breakDown(tNs);
   const a = makeArray(3);
   arrAppend(a, makeInt(civilYear));
@@ -86,7 +97,7 @@ export function b_time_date(x: usize): usize {
 }
 
 export function b_time_clock(x: usize): usize {
-  if (!tzTime(x)) return 0;
+  if (!tzTime(x)) return tooBig("time.clock");
   breakDown(tNs);
   const a = makeArray(3);
   arrAppend(a, makeInt(bdSecOfDay / 3600));
@@ -96,7 +107,7 @@ export function b_time_clock(x: usize): usize {
 }
 
 export function b_time_weekday(x: usize): usize {
-  if (!tzTime(x)) return 0;
+  if (!tzTime(x)) return tooBig("time.weekday");
   breakDown(tNs);
   const wd = <i32>floorMod(bdDays + 4, 7); // 1970-01-01 was a Thursday
   if (wd == 0) return strFromLiteral("Sunday");
@@ -109,7 +120,7 @@ export function b_time_weekday(x: usize): usize {
 }
 
 export function b_time_add_date(x: usize, years: usize, months: usize, days: usize): usize {
-  if (!tzTime(x)) return 0;
+  if (!tzTime(x)) return tooBig("time.add_date");
   if (!intArg(years)) return 0;
   const dy = intArgValue;
   if (!intArg(months)) return 0;
@@ -117,7 +128,9 @@ export function b_time_add_date(x: usize, years: usize, months: usize, days: usi
   if (!intArg(days)) return 0;
   const dd = intArgValue;
   // keep the arithmetic far from i64 overflow; results beyond ±300 years are out of range anyway
-  if (dy > 1000000 || dy < -1000000 || dm > 12000000 || dm < -12000000 || dd > 400000000 || dd < -400000000) return 0;
+  if (dy > 1000000 || dy < -1000000 || dm > 12000000 || dm < -12000000 || dd > 400000000 || dd < -400000000) {
+    return builtinFail("time.add_date", "time outside of valid range");
+  }
   breakDown(tNs);
   let y = civilYear + dy;
   let m0 = <i64>civilMonth - 1 + dm;
@@ -125,13 +138,13 @@ export function b_time_add_date(x: usize, years: usize, months: usize, days: usi
   const m = <i32>floorMod(m0, 12) + 1;
   const dayNum = daysFromCivil(y, m, 1) + <i64>civilDay - 1 + dd;
   const sec = dayNum * 86400 + <i64>bdSecOfDay;
-  return safeNs(sec, bdNano);
+  return safeNs("time.add_date", sec, bdNano);
 }
 
 export function b_time_diff(a: usize, b: usize): usize {
-  if (!tzTime(a)) return 0;
+  if (!tzTime(a)) return tooBig("time.diff");
   let t1 = tNs;
-  if (!tzTime(b)) return 0;
+  if (!tzTime(b)) return tooBig("time.diff");
   let t2 = tNs;
   if (t1 > t2) { const t = t1; t1 = t2; t2 = t; }
   breakDown(t1);
@@ -193,7 +206,7 @@ function resolveLayout(v: usize): void {
 
 /** time.format: [ns, tz, layout] with a Go layout or one of OPA's named layouts (default RFC3339Nano). UTC. */
 export function b_time_format(x: usize): usize {
-  if (!tzTime(x)) return 0;
+  if (!tzTime(x)) return tooBig("time.format");
   resolveLayout(tLayout != 0 ? tLayout : strFromLiteral(""));
   const b = bufNew(layN + 16);
   formatLayout(b, tNs, layP, layN);
@@ -202,10 +215,13 @@ export function b_time_format(x: usize): usize {
 
 /** time.parse_ns(layout, value). */
 export function b_time_parse_ns(layout: usize, value: usize): usize {
-  if (!isString(layout) || !isString(value)) return 0;
+  if (!isString(layout)) return typeError('time.parse_ns', 1, 'string', layout);
+  if (!isString(value)) return typeError('time.parse_ns', 2, 'string', value);
   resolveLayout(layout);
   if (strLen(layout) == 0) { layP = strPtr(layout); layN = 0; }
-  if (!parseLayout(layP, layN, strPtr(value), strLen(value))) return 0;
+  if (!parseLayout(layP, layN, strPtr(value), strLen(value))) {
+    return parsedOutOfRange ? builtinFail("time.parse_ns", "time outside of valid range") : 0;
+  }
   return makeInt(parsedNs);
 }
 
@@ -232,7 +248,7 @@ function unitNs(p: usize, n: i32): u64 {
 
 /** Go's time.ParseDuration. */
 export function b_time_parse_duration_ns(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('time.parse_duration_ns', 1, 'string', s);
   let p = strPtr(s);
   const end = p + <usize>strLen(s);
   let neg = false;

@@ -5,6 +5,7 @@ import { malloc } from "../memory";
 import { bufNew, bufByte, bufLen, bufData } from "../buf";
 import { isString, putU64 } from "./lib/text";
 import { decimalNumber } from "./lib/decimal";
+import { builtinFail, typeError } from "../error";
 
 // the number/unit split of the last extractNumAndUnit
 let numP: usize = 0;
@@ -160,9 +161,11 @@ function integralNumber(f: f64): usize {
 }
 
 export function b_units_parse_bytes(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('units.parse_bytes', 1, 'string', s);
   const b = clean(s, true);
-  if (b == 0 || !split(bufData(b), bufLen(b)) || numN == 0) return 0;
+  if (b == 0) return builtinFail('units.parse_bytes', 'spaces not allowed in resource strings');
+  if (!split(bufData(b), bufLen(b))) return builtinFail('units.parse_bytes', 'could not parse byte amount to a number');
+  if (numN == 0) return builtinFail('units.parse_bytes', 'no byte amount provided');
   let m: f64 = 0;
   if (unitN == 0) m = 1;
   else if (unitIs("kb") || unitIs("k")) m = 1e3;
@@ -177,9 +180,9 @@ export function b_units_parse_bytes(s: usize): usize {
   else if (unitIs("pib") || unitIs("pi")) m = 1125899906842624;
   else if (unitIs("eb") || unitIs("e")) m = 1e18;
   else if (unitIs("eib") || unitIs("ei")) m = 1152921504606846976;
-  else return 0;
+  else return builtinFail('units.parse_bytes', 'byte unit not recognized');
   const num = decimalNumber(numP, numN);
-  if (num == 0) return 0;
+  if (num == 0) return builtinFail('units.parse_bytes', 'could not parse byte amount to a number');
   if (decimalParts(numP, numN)) {
     const exact = exactNumber(<u64>m, 0, true);
     if (exact != 0) return exact;
@@ -188,9 +191,11 @@ export function b_units_parse_bytes(s: usize): usize {
 }
 
 export function b_units_parse(s: usize): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError('units.parse', 1, 'string', s);
   const b = clean(s, false);
-  if (b == 0 || !split(bufData(b), bufLen(b)) || numN == 0) return 0;
+  if (b == 0) return builtinFail('units.parse', 'spaces not allowed in resource strings');
+  if (!split(bufData(b), bufLen(b))) return builtinFail('units.parse', 'could not parse amount to a number');
+  if (numN == 0) return builtinFail('units.parse', 'no amount provided');
   // lower-case all but the first unit character, so "m" (milli) and "M" (mega) differ
   for (let i = 1; i < unitN; i++) {
     const c = load<u8>(unitP + <usize>i);
@@ -212,9 +217,9 @@ export function b_units_parse(s: usize): usize {
   else if (unitIs("pi") || unitIs("Pi")) m = 1125899906842624;
   else if (unitIs("e") || unitIs("E")) m = 1e18;
   else if (unitIs("ei") || unitIs("Ei")) m = 1152921504606846976;
-  else return 0;
+  else return builtinFail('units.parse', 'unit not recognized');
   const num = decimalNumber(numP, numN);
-  if (num == 0) return 0;
+  if (num == 0) return builtinFail('units.parse', 'could not parse amount to a number');
   if (decimalParts(numP, numN)) {
     const exact = exactNumber(<u64>m, milli ? 3 : 0, false);
     if (exact != 0) return exact;

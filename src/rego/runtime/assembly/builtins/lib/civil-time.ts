@@ -52,6 +52,24 @@ function digits(p: usize, n: i32): i32 {
 }
 
 /** Seconds since the epoch and nanoseconds from parseRFC3339 (which returns false if invalid). */
+/** The int64 nanoseconds of the last toNs. */
+export let nsOut: i64 = 0;
+
+/** sec + nano (0 ≤ nano < 1e9) as int64 ns since the epoch into nsOut; false outside the int64 range
+ *  (OPA: "time outside of valid range"), whose ends are 1677-09-21T00:12:43.145224192Z and
+ *  2262-04-11T23:47:16.854775807Z. */
+export function toNs(sec: i64, nano: i64): bool {
+  if (sec > 9223372036 || sec < -9223372037) return false;
+  if (sec == 9223372036 && nano > 854775807) return false;
+  if (sec == -9223372037) {
+    if (nano < 145224192) return false;
+    nsOut = i64.MIN_VALUE + (nano - 145224192);
+    return true;
+  }
+  nsOut = sec * NS_PER_SEC + nano;
+  return true;
+}
+
 export let parsedSec: i64 = 0;
 export let parsedNano: i64 = 0;
 

@@ -3,7 +3,7 @@
 // as Go does for abbreviations it does not know).
 
 import { bufByte, bufBytes, bufLiteral } from "../../buf";
-import { daysFromCivil, civilFromDays, civilYear, civilMonth, civilDay, daysIn, isLeap, floorDiv, floorMod, NS_PER_DAY, NS_PER_SEC } from "./civil-time";
+import { daysFromCivil, civilFromDays, civilYear, civilMonth, civilDay, daysIn, isLeap, floorDiv, floorMod, NS_PER_DAY, NS_PER_SEC, toNs, nsOut } from "./civil-time";
 
 // chunk kinds
 const S_NONE = 0, S_LONG_MONTH = 1, S_MONTH = 2, S_NUM_MONTH = 3, S_ZERO_MONTH = 4, S_LONG_WEEKDAY = 5,
@@ -253,8 +253,11 @@ function parseFrac(): i64 {
 
 /** Parses value [v, v+vlen) with the layout; on success sets `parsedNs`. */
 export let parsedNs: i64 = 0;
+/** Set when the last parseLayout failed only because the instant is outside the int64 ns range. */
+export let parsedOutOfRange = false;
 
 export function parseLayout(lay: usize, n: i32, v: usize, vlen: i32): bool {
+  parsedOutOfRange = false;
   vp = v; vn = vlen; vi = 0;
   let year = 1, month = -1, day = -1, yday = -1, hour = 0, min = 0, sec = 0;
   let nano: i64 = 0;
@@ -366,9 +369,10 @@ export function parseLayout(lay: usize, n: i32, v: usize, vlen: i32): bool {
   if (day < 0) day = 1;
   if (day < 1 || day > daysIn(month, year)) return false;
   const secs = daysFromCivil(year, month, day) * 86400 + <i64>(hour * 3600 + min * 60 + sec) - <i64>offset;
-  if (secs > 9223372036 || secs < -9223372036) return false;
-  const ns = secs * NS_PER_SEC + nano;
-  if (secs > 0 && ns < 0) return false;
-  parsedNs = ns;
+  if (!toNs(secs, nano)) {
+    parsedOutOfRange = true;
+    return false;
+  }
+  parsedNs = nsOut;
   return true;
 }

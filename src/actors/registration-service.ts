@@ -1,0 +1,35 @@
+// Registration (RFC 7591) and client management (RFC 7592) as the frontend asks for them: each goes to
+// the client actor of the client concerned.
+import type { ClientMetadata, Environment } from '../oauth/index.js';
+import { clientActorKey } from './client-actor.js';
+import type { RegisterMessage } from './client-registration.js';
+import type { ClientMessage } from './messages.js';
+import type { ActorRouter } from './router.js';
+
+export class RegistrationService {
+  readonly #router: ActorRouter;
+
+  constructor(router: ActorRouter) {
+    this.#router = router;
+  }
+
+  register(msg: RegisterMessage): Promise<Record<string, unknown>> {
+    return this.#call(msg.clientId, msg);
+  }
+
+  read(clientId: string, token: string): Promise<Record<string, unknown>> {
+    return this.#call(clientId, { op: 'registration.get', token });
+  }
+
+  update(clientId: string, token: string, metadata: ClientMetadata, env: Environment): Promise<Record<string, unknown>> {
+    return this.#call(clientId, { op: 'registration.update', token, metadata, env });
+  }
+
+  delete(clientId: string, token: string): Promise<null> {
+    return this.#call(clientId, { op: 'registration.delete', token });
+  }
+
+  #call<R>(clientId: string, msg: ClientMessage): Promise<R> {
+    return this.#router.call<R>('client', clientActorKey(clientId), msg);
+  }
+}

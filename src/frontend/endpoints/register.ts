@@ -1,0 +1,91 @@
+// POST /register (RFC 7591 §3): dynamic registration, with a software statement from a trusted issuer
+// or plainly where policy allows it (optionally behind an initial access token); and /register/:id
+// (RFC 7592): read, update and delete, each proving the client's registration_access_token.
+import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { OAuthError, readClientUpdate, readRegistrationAccessToken, readRegistrationRequest } from '../../oauth/index.js';
+import { type FrontendContext, environmentFor, renderOptions } from '../context.js';
+import { MediaTypeError, mediaType } from '../lib/body.js';
+import { type Exchange, readBody } from '../lib/http.js';
+import { type Answer, answer } from '../lib/respond.js';
+import type { ProtocolServices } from '../protocol.js';
+
+export const registrationChallenge = 'Bearer realm="portcullis-registration"';
+
+async function readJson(ex: Exchange, body: Promise<Buffer>): Promise<unknown> {
+  const buf = await body;
+  if (mediaType(ex.info.contentType) !== 'json') throw new MediaTypeError('application/json');
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    throw new OAuthError('invalid_client_metadata', 'the request body is not valid JSON');
+  }
+}
+
+function services(ctx: FrontendContext): ProtocolServices {
+  if (ctx.protocol === undefined) throw new OAuthError('invalid_request', 'dynamic registration is not enabled on this server', { status: 404 });
+  return ctx.protocol;
+}
+
+const sha = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Whether the request carries the configured initial access token; a wrong one is invalid_token. */
+function checkInitialAccessToken(p: ProtocolServices, authorization: string | undefined): boolean {
+  if (authorization === undefined) return false;
+  const presented = readRegistrationAccessToken(authorization);
+  if (p.initialAccessToken === undefined || !timingSafeEqual(sha(presented), sha(p.initialAccessToken))) {
+    throw new OAuthError('invalid_token', 'the initial access token is not valid');
+  }
+  return true;
+}
+
+function newClientId(): string {
+  return `dyn-${randomBytes(16).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x')}`;
+}
+
+/** POST /register */
+export function register(ex: Exchange, ctx: FrontendContext): void {
+  const body = readBody(ex, ctx.config.bodyLimitBytes, ctx.config.requestTimeoutMs);
+  answer(ex, 'register', renderOptions(ctx, registrationChallenge), async (): Promise<Answer> => {
+    const p = services(ctx);
+    const json = await readJson(ex, body);
+    const initialAccessToken = checkInitialAccessToken(p, ex.info.authorization);
+    const r = await readRegistrationRequest(json, { statements: { trustedIssuers: p.trustedIssuers(), keys: p.keys } });
+    const statementJwt = typeof (json as Record<string, unknown>).software_statement === 'string' ? ((json as Record<string, unknown>).software_statement as string) : undefined;
+    const res = await p.registrations.register({
+      op: 'register',
+      clientId: newClientId(),
+      metadata: r.metadata,
+      ...(r.softwareStatement !== undefined ? { softwareStatement: r.softwareStatement } : {}),
+      ...(statementJwt !== undefined ? { softwareStatementJwt: statementJwt } : {}),
+      initialAccessToken,
+      env: environmentFor(ctx, ex.info),
+    });
+    return { status: 201, body: res };
+  });
+}
+
+/** GET, PUT, DELETE /register/:id */
+export function registration(ex: Exchange, ctx: FrontendContext): void {
+  const body = readBody(ex, ctx.config.bodyLimitBytes, ctx.config.requestTimeoutMs);
+  answer(ex, 'register', renderOptions(ctx, registrationChallenge), async (): Promise<Answer> => {
+    const p = services(ctx);
+    let clientId: string;
+    try {
+      clientId = decodeURIComponent(ex.info.params[0] ?? '');
+    } catch {
+      throw new OAuthError('invalid_request', 'the client id in the URL has a malformed percent-encoding');
+    }
+    const token = readRegistrationAccessToken(ex.info.authorization);
+    const method = ex.info.method.toUpperCase();
+    if (method === 'GET') return { status: 200, body: await p.registrations.read(clientId, token) };
+    if (method === 'PUT') {
+      const metadata = readClientUpdate(await readJson(ex, body), clientId);
+      return { status: 200, body: await p.registrations.update(clientId, token, metadata, environmentFor(ctx, ex.info)) };
+    }
+    if (method === 'DELETE') {
+      await p.registrations.delete(clientId, token);
+      return { status: 204 };
+    }
+    throw new OAuthError('invalid_request', `${method} is not allowed here; use GET, PUT or DELETE`, { status: 405 });
+  });
+}
