@@ -35,6 +35,6 @@ export async function run(args: string[]): Promise<void> {
   console.log(`every request a success or a clean 503: ${ok(r.unclean.length === 0)}${r.unclean.length ? ` ${JSON.stringify(r.unclean.slice(0, 3))}` : ''}`);
   console.log(`none hung past its deadline (${opts.deadlineMs} ms): ${ok(r.hung === 0)} (${r.hung})`);
   console.log(`kill -9 actor host ${r.killedActorHost}: its shards answer again after ${r.actorHostRecoveryMs} ms (lease ${opts.leaseTtlMs} ms); first answer ${r.firstSuccessAfterActorKillMs} ms`);
-  console.log(`kill -9 NATS node ${r.killedNatsNode}: every token shard answers after ${r.natsNodeRecoveryMs} ms; first answer ${r.firstSuccessAfterNatsKillMs} ms, first mint ${r.firstMintAfterNatsKillMs} ms`);
+  console.log(`kill -9 NATS node ${r.killedNatsNode}: every token shard answers after ${r.natsNodeRecoveryMs} ms, mints succeed again after ${r.natsNodeWriteRecoveryMs} ms; first answer ${r.firstSuccessAfterNatsKillMs} ms, first mint ${r.firstMintAfterNatsKillMs} ms`);
   if (r.lostTokens || r.singleUseActiveTwice || r.unclean.length || r.hung) process.exitCode = 1;
 }

@@ -14,6 +14,10 @@ export interface HttpBenchOptions {
   tokens: number;
   /** Write V8 CPU profiles of the Portcullis process (and its worker threads) into this directory. */
   profileDir?: string;
+  /** Token benchmark: a fresh DPoP proof with every request (RFC 9449), on both sides. */
+  dpop: boolean;
+  /** Proofs made per second of load (warm-up and measured run); more requests than proofs reuse them. */
+  proofsPerSecond: number;
 }
 
 export const httpBenchUsage = `options:
@@ -22,7 +26,9 @@ export const httpBenchUsage = `options:
   --warmup <s>        warm-up seconds per target (default 2)
   --only <side>       portcullis | peer | both (default both)
   --tokens <n>        tokens minted for introspection (default 256)
-  --profile <dir>     write V8 CPU profiles of the Portcullis process into <dir> (open in Chrome DevTools)`;
+  --profile <dir>     write V8 CPU profiles of the Portcullis process into <dir> (open in Chrome DevTools)
+  --dpop              token: a fresh DPoP proof per request, DPoP-bound tokens on both sides
+  --proofs <n>        token --dpop: proofs made per second of load (default 8000)`;
 
 function positive(name: string, v: string | undefined, dflt: number, allowZero = false): number {
   if (v === undefined) return dflt;
@@ -41,6 +47,8 @@ export function parseHttpBenchOptions(args: string[]): HttpBenchOptions {
       only: { type: 'string' },
       tokens: { type: 'string' },
       profile: { type: 'string' },
+      dpop: { type: 'boolean' },
+      proofs: { type: 'string' },
     },
     strict: true,
   });
@@ -53,5 +61,7 @@ export function parseHttpBenchOptions(args: string[]): HttpBenchOptions {
     only,
     tokens: Math.round(positive('tokens', values.tokens, 256)),
     ...(values.profile ? { profileDir: values.profile } : {}),
+    dpop: values.dpop === true,
+    proofsPerSecond: Math.round(positive('proofs', values.proofs, 8000)),
   };
 }

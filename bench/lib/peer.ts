@@ -7,6 +7,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PeerClient } from '../peer/server.js';
 import { startChild } from './child.js';
+import { withDpopProofs } from './dpop.js';
 import { freePort } from './ports.js';
 import { basic, formHeaders, mintTokens, postForm, type BenchTarget } from './target.js';
 
@@ -37,6 +38,7 @@ export async function startPeer(): Promise<BenchTarget> {
     url,
     pid: child.pid,
     tokenRequests: () => [{ method: 'POST', path: '/token', headers: { ...formHeaders, Authorization: clientAuth }, body: tokenBody }],
+    dpopTokenRequests: (count) => withDpopProofs({ method: 'POST', path: '/token', headers: { ...formHeaders, Authorization: clientAuth }, body: tokenBody }, `${url}/token`, count),
     async introspectRequests(count) {
       const tokens = await mintTokens(count, async () => {
         const r = await postForm(`${url}/token`, clientAuth, { grant_type: 'client_credentials', scope: 'read' });

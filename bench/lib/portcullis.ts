@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './child.js';
 import { startNats } from './nats.js';
+import { withDpopProofs } from './dpop.js';
 import { freePort } from './ports.js';
 import { basic, formHeaders, mintTokens, postForm, type BenchTarget } from './target.js';
 
@@ -105,6 +106,8 @@ export async function startPortcullis(opts: PortcullisOptions = {}): Promise<Ben
       pid: server.pid,
       helpers: [{ name: 'nats-server', pid: nats.child.pid }],
       tokenRequests: () => [{ method: 'POST', path: '/token', headers: { ...formHeaders, Authorization: clientAuth }, body: new URLSearchParams(tokenForm).toString() }],
+      dpopTokenRequests: (count) =>
+        withDpopProofs({ method: 'POST', path: '/token', headers: { ...formHeaders, Authorization: clientAuth }, body: new URLSearchParams(tokenForm).toString() }, `${url}/token`, count),
       async introspectRequests(count) {
         const tokens = await mintTokens(count, async () => String((await postForm(`${url}/token`, clientAuth, tokenForm)).access_token));
         const probe = await postForm(`${url}/introspect`, rsAuth, { token: tokens[0] as string });

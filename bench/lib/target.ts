@@ -11,6 +11,8 @@ export interface BenchTarget {
   helpers?: { name: string; pid: number }[];
   /** Requests for the token endpoint (client_credentials, client_secret_basic). */
   tokenRequests(): HttpRequestSpec[];
+  /** `count` token requests, each with its own DPoP proof (RFC 9449) for this target's token endpoint. */
+  dpopTokenRequests(count: number): Promise<HttpRequestSpec[]>;
   /** Mints `count` tokens, then gives introspection requests for them, authenticated as the RS. */
   introspectRequests(count: number): Promise<HttpRequestSpec[]>;
   stop(): Promise<void>;

@@ -44,6 +44,8 @@ const provider = new Provider(issuer, {
       allowedPolicy: async (_ctx: unknown, client: { clientAuthMethod: string }) => client.clientAuthMethod !== 'none',
     },
     revocation: { enabled: true },
+    // RFC 9449: a DPoP proof at /token binds the token (`npm run bench -- token --dpop`).
+    dPoP: { enabled: true },
   },
   ttl: { ClientCredentials: 600 },
 });

@@ -1,5 +1,6 @@
 // Public face of the audit log: append every decision to a JetStream stream with bounded retries, and
 // query or follow it by client, decision id, phase, outcome and time.
+export { type AuditAnswer, answerAuditQuery, followAuditLines, isAuditAnswer, readAuditQuery } from './admin-query.js';
 export { AuditLog, type AuditLogOptions, type AuditLogStats } from './audit-log.js';
 export { type DecidingPool, auditingPool, outcomeOf, phaseOf } from './auditing-pool.js';
 export {
@@ -13,6 +14,7 @@ export {
   auditWildcard,
   idToken,
 } from './names.js';
+export { type RecordsConfig, recordsDefaults, recordsOptions } from './options.js';
 export { type AuditRetention, auditRetentionDefaults, ensureAuditStream } from './provision.js';
 export {
   type AuditFilter,

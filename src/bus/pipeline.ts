@@ -125,8 +125,17 @@ export class JetStreamPipeline {
   static expectRevision(revision: number): MsgHdrs {
     // Creates are the hot case (every new token): one shared, never-mutated header set.
     if (revision === 0) {
-      absentHeaders ??= makeHeaders();
-      if (!absentHeaders.has('Nats-Expected-Last-Subject-Sequence')) absentHeaders.set('Nats-Expected-Last-Subject-Sequence', '0');
+      if (!absentHeaders) {
+        // nats.js encodes a message's headers on every publish (its MsgHdrsImpl.encode, not in the public
+        // type). This set is never mutated: encode it once and hand out the same bytes, which nats.js only reads.
+        const h = makeHeaders() as MsgHdrs & { encode?: () => Uint8Array };
+        h.set('Nats-Expected-Last-Subject-Sequence', '0');
+        if (typeof h.encode === 'function') {
+          const bytes = h.encode();
+          h.encode = () => bytes;
+        }
+        absentHeaders = h;
+      }
       return absentHeaders;
     }
     const h = makeHeaders();

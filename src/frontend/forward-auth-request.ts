@@ -13,6 +13,8 @@ export const gatewayAuthorizationHeader = 'x-portcullis-authorization';
 export interface ForwardAuthHeaders {
   /** The end user's `Authorization` header, as the gateway passed it on. */
   authorization: string;
+  /** The end user's `DPoP` proof header (RFC 9449), when the token is DPoP-bound. */
+  dpop: string;
   gatewayAuthorization: string;
   /** The forward-auth request's own method and path (Envoy sends the original ones). */
   method: string;
@@ -38,6 +40,7 @@ export interface ForwardAuthHeaders {
 export function readForwardAuthHeaders(req: HttpRequest): ForwardAuthHeaders {
   return {
     authorization: req.getHeader('authorization'),
+    dpop: req.getHeader('dpop'),
     gatewayAuthorization: req.getHeader(gatewayAuthorizationHeader),
     method: req.getCaseSensitiveMethod(),
     path: req.getUrl(),
@@ -129,4 +132,16 @@ export function rsContextOf(h: ForwardAuthHeaders, req: OriginalRequest): Record
 export function bearerToken(authorization: string): string | undefined {
   const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
   return m?.[1];
+}
+
+/** The access token and its scheme: `Bearer` (RFC 6750) or `DPoP` (RFC 9449 §7.1), or undefined. */
+export function accessToken(authorization: string): { scheme: 'Bearer' | 'DPoP'; token: string } | undefined {
+  const m = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
+  if (!m?.[1] || !m[2]) return undefined;
+  return { scheme: m[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer', token: m[2] };
+}
+
+/** The URL a DPoP proof's `htu` must name for the original request: scheme, host and path, no query. */
+export function proofUrl(req: OriginalRequest): string {
+  return `${req.proto}://${req.host}${req.path}`;
 }

@@ -9,7 +9,7 @@ import { BusError } from '../bus/index.js';
 import { OAuthError, readClientCredentials } from '../oauth/index.js';
 import type { ActiveIntrospection, IntrospectionResponse } from '../oauth/index.js';
 import { type FrontendContext, environmentFor } from './context.js';
-import { type ForwardAuthHeaders, bearerToken, originalRequest, readForwardAuthHeaders, rsContextOf } from './forward-auth-request.js';
+import { type ForwardAuthHeaders, accessToken, originalRequest, proofUrl, readForwardAuthHeaders, rsContextOf } from './forward-auth-request.js';
 import { type Exchange, type Headers, beginExchange, send } from './lib/http.js';
 
 const realm = 'portcullis';
@@ -52,8 +52,8 @@ export function obligationHeaders(r: ActiveIntrospection): Headers {
   return out;
 }
 
-function challenge(error?: string, description?: string): string {
-  let c = `Bearer realm="${realm}"`;
+function challenge(error?: string, description?: string, scheme: 'Bearer' | 'DPoP' = 'Bearer'): string {
+  let c = `${scheme} realm="${realm}"`;
   if (error) c += `, error="${error}"`;
   if (description) c += `, error_description="${description.replace(/["\\]/g, '')}"`;
   return c;
@@ -73,8 +73,8 @@ function deniedByPolicy(r: IntrospectionResponse): string | undefined {
 
 async function forwardAuth(ex: Exchange, ctx: FrontendContext, h: ForwardAuthHeaders): Promise<void> {
   const gateway = readGatewayCredentials(h);
-  const token = bearerToken(h.authorization);
-  if (token === undefined) {
+  const presented = accessToken(h.authorization);
+  if (presented === undefined) {
     // RFC 6750 §3.1: no credentials at all get a bare challenge; malformed ones invalid_request.
     const malformed = h.authorization !== '';
     done(ex, ctx, 401, malformed ? 'invalid_request' : 'no_token', { 'WWW-Authenticate': challenge(malformed ? 'invalid_request' : undefined) });
@@ -82,7 +82,13 @@ async function forwardAuth(ex: Exchange, ctx: FrontendContext, h: ForwardAuthHea
   }
   const original = originalRequest(h);
   const rsContext = rsContextOf(h, original);
-  const res = await ctx.tokens.introspect(gateway, token, rsContext, environmentFor(ctx, ex.info));
+  // A DPoP-bound token comes with the proof the end user made for this request (RFC 9449 §7.1).
+  if (presented.scheme === 'DPoP' && h.dpop === '') {
+    done(ex, ctx, 401, 'invalid_dpop_proof', { 'WWW-Authenticate': challenge('invalid_dpop_proof', 'a DPoP proof is required', 'DPoP') });
+    return;
+  }
+  const dpop = presented.scheme === 'DPoP' ? { proof: h.dpop, method: original.method, url: proofUrl(original) } : undefined;
+  const res = await ctx.tokens.introspect(gateway, presented.token, rsContext, environmentFor(ctx, ex.info), dpop);
   if (res.active) {
     done(ex, ctx, 200, 'allow', obligationHeaders(res));
     return;
@@ -125,6 +131,10 @@ function fail(ex: Exchange, ctx: FrontendContext, err: unknown): void {
   }
   if (err instanceof OAuthError || (err instanceof BusError && err.envelope.kind === 'protocol')) {
     const code = err instanceof OAuthError ? err.error : (err.envelope.code ?? 'invalid_request');
+    if (code === 'invalid_dpop_proof') {
+      done(ex, ctx, 401, code, { 'WWW-Authenticate': challenge(code, 'the DPoP proof does not hold for this request and token', 'DPoP') }, JSON.stringify({ error: code }));
+      return;
+    }
     done(ex, ctx, 400, code, {}, JSON.stringify({ error: code }));
     return;
   }

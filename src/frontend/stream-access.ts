@@ -27,8 +27,15 @@ export interface StreamOptions {
 }
 
 /** What the /stream endpoint needs from the server (roles `frontend` and `all`). */
+/** A DPoP-bound token's proof for the upgrade request (RFC 9449 §7.1): method GET, URL `<issuer>/stream`. */
+export interface StreamProof {
+  proof: string;
+  method: string;
+  url: string;
+}
+
 export interface TokenStreamAccess {
-  authorize(token: string, env: Environment): Promise<StreamGrant | StreamRefusal>;
+  authorize(token: string, env: Environment, dpop?: StreamProof): Promise<StreamGrant | StreamRefusal>;
   open(grant: StreamGrant, opts: StreamOptions, onEvent: (e: ReceivedTokenEvent) => void, onEnd: (err?: unknown) => void): Promise<() => void>;
 }
 
@@ -43,20 +50,22 @@ export class TokenStreamService implements TokenStreamAccess {
     this.#policyData = policyData;
   }
 
-  #introspectAs(hash: string, servers: ResourceServer[], rsContext: Record<string, unknown>, env: Environment): Promise<IntrospectionResponse> {
-    const msg: TokenMessage = { op: 'introspect', callerServers: servers, rsContext, env };
+  #introspectAs(hash: string, servers: ResourceServer[], rsContext: Record<string, unknown>, env: Environment, dpop?: StreamProof & { accessToken: string }): Promise<IntrospectionResponse> {
+    const msg: TokenMessage = dpop ? { op: 'introspect', callerServers: servers, rsContext, env, dpop } : { op: 'introspect', callerServers: servers, rsContext, env };
     return this.#router.call<IntrospectionResponse>('token', hash, msg);
   }
 
-  async authorize(token: string, env: Environment): Promise<StreamGrant | StreamRefusal> {
+  async authorize(token: string, env: Environment, dpop?: StreamProof): Promise<StreamGrant | StreamRefusal> {
     const invalid: StreamRefusal = { status: 401, error: 'invalid_token', description: 'the access token is not active' };
     if (!isPlausibleToken(token)) return invalid;
     const hash = hashToken(token);
     const all = Object.values(this.#policyData.snapshot().resource_servers);
     if (all.length === 0) return invalid;
-    // First: is it active for any resource server at all (no action asked), and which does it name?
-    const first = await this.#introspectAs(hash, all, {}, env);
+    // First: is it active for any resource server at all (no action asked), which does it name, and does
+    // the DPoP proof hold (checked once: a proof is single-use)?
+    const first = await this.#introspectAs(hash, all, {}, env, dpop ? { ...dpop, accessToken: token } : undefined);
     if (!first.active) return invalid;
+    if (first.cnf !== undefined && dpop === undefined) return { status: 401, error: 'invalid_token', description: 'a DPoP-bound token needs the DPoP scheme and a proof' };
     if (first.jit_single_use) return { status: 403, error: 'insufficient_scope', description: 'a single-use token cannot open a stream' };
     const named = first.aud.map((a) => this.#policyData.resourceServerByIndicator(a)).filter((rs): rs is ResourceServer => rs !== undefined);
     if (named.length === 0) return { status: 403, error: 'insufficient_scope', description: 'the token names no resource server (request it with resource=…)' };

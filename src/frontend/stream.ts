@@ -4,10 +4,10 @@
 // server cannot follow the stream (1011), or when the reader falls too far behind (backpressure).
 import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_socket_context_t } from 'uWebSockets.js';
 import { BusError } from '../bus/index.js';
-import { environmentOf } from '../oauth/index.js';
+import { OAuthError, environmentOf } from '../oauth/index.js';
 import type { FrontendContext } from './context.js';
-import { bearerToken } from './forward-auth-request.js';
-import type { StreamGrant, StreamOptions, TokenStreamAccess } from './stream-access.js';
+import { accessToken } from './forward-auth-request.js';
+import type { StreamGrant, StreamOptions, StreamProof, TokenStreamAccess } from './stream-access.js';
 
 export const streamPath = '/stream';
 /** Bytes queued for one slow reader before it is dropped. */
@@ -58,6 +58,7 @@ export function addStreamRoute(app: TemplatedApp, ctx: FrontendContext, access: 
     upgrade: (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => {
       const t0 = performance.now();
       const authorization = req.getHeader('authorization');
+      const dpopHeader = req.getHeader('dpop');
       const key = req.getHeader('sec-websocket-key');
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
@@ -69,11 +70,20 @@ export function addStreamRoute(app: TemplatedApp, ctx: FrontendContext, access: 
         aborted = true;
       });
       const done = (outcome: string): void => ctx.metrics.done('stream', outcome, (performance.now() - t0) / 1000);
-      const token = bearerToken(authorization);
-      if (token === undefined) {
-        refuse(res, 401, 'invalid_token', 'a Bearer access token is required', { 'WWW-Authenticate': 'Bearer realm="portcullis"' });
+      const presented = accessToken(authorization);
+      if (presented === undefined) {
+        refuse(res, 401, 'invalid_token', 'an access token is required', { 'WWW-Authenticate': 'Bearer realm="portcullis"' });
         done('401');
         return;
+      }
+      let dpop: StreamProof | undefined;
+      if (presented.scheme === 'DPoP') {
+        if (dpopHeader === '') {
+          refuse(res, 401, 'invalid_dpop_proof', 'a DPoP proof is required', { 'WWW-Authenticate': 'DPoP realm="portcullis", error="invalid_dpop_proof"' });
+          done('401');
+          return;
+        }
+        dpop = { proof: dpopHeader, method: 'GET', url: `${ctx.config.issuer.replace(/\/+$/, '')}${streamPath}` };
       }
       const opts = parseStreamOptions(query);
       if (typeof opts === 'string') {
@@ -81,7 +91,7 @@ export function addStreamRoute(app: TemplatedApp, ctx: FrontendContext, access: 
         done('400');
         return;
       }
-      access.authorize(token, environmentOf(ip, userAgent, Date.now())).then(
+      access.authorize(presented.token, environmentOf(ip, userAgent, Date.now()), dpop).then(
         (r) => {
           if (aborted) return;
           if ('status' in r) {
@@ -95,7 +105,11 @@ export function addStreamRoute(app: TemplatedApp, ctx: FrontendContext, access: 
         },
         (err: unknown) => {
           if (aborted) return;
-          if (err instanceof BusError && err.retryable) {
+          const code = err instanceof OAuthError ? err.error : err instanceof BusError && err.envelope.kind === 'protocol' ? err.envelope.code : undefined;
+          if (code === 'invalid_dpop_proof' || code === 'invalid_request') {
+            refuse(res, 401, code, 'the DPoP proof does not hold for this request and token', { 'WWW-Authenticate': `DPoP realm="portcullis", error="${code}"` });
+            done('401');
+          } else if (err instanceof BusError && err.retryable) {
             refuse(res, 503, 'temporarily_unavailable', 'the service is temporarily unavailable; retry later', { 'Retry-After': String(ctx.config.retryAfterSeconds) });
             done('503');
           } else {

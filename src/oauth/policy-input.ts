@@ -90,8 +90,16 @@ export function policyClient(c: ClientRecord): PolicyClient {
   };
 }
 
+// Requests arriving in the same millisecond share one RFC 3339 string (a Date and toISOString each otherwise).
+let isoAtMs = Number.NaN;
+let iso = '';
+
 export function environmentOf(ip: string, userAgent: string, nowMs: number): Environment {
-  return { ip, user_agent: userAgent, time: new Date(nowMs).toISOString(), time_unix: Math.floor(nowMs / 1000) };
+  if (nowMs !== isoAtMs) {
+    iso = new Date(nowMs).toISOString();
+    isoAtMs = nowMs;
+  }
+  return { ip, user_agent: userAgent, time: iso, time_unix: Math.floor(nowMs / 1000) };
 }
 
 const deny = (reason: string): Decision => ({ allow: false, scopes: [], ttl: 0, jit_single_use: false, obligations: [], reason });

@@ -1,7 +1,7 @@
 // Audit queries: by client and time range they return exactly the expected records, page with a cursor,
 // filter by phase, outcome and decision id, follow live; bad query parameters are named.
 import t from 'tap';
-import { AuditLog, type AuditRecord, ensureAuditStream, followAudit, parseAuditRequest, queryAudit } from '../../src/audit/index.js';
+import { AuditLog, type AuditRecord, answerAuditQuery, ensureAuditStream, followAudit, followAuditLines, isAuditAnswer, parseAuditRequest, queryAudit, readAuditQuery } from '../../src/audit/index.js';
 import { JetStreamPipeline, connectBus } from '../../src/bus/index.js';
 import { startNats } from '../helpers/nats.js';
 
@@ -87,6 +87,24 @@ t.test('query by client and time, paging, follow', async (t) => {
   await reading;
   follower.stop();
   t.same(got.map((r) => r.client_id), ['gamma', 'gamma', 'gamma'], 'follow delivers new matching records as they come');
+
+  // What GET /admin/audit does with a query string.
+  t.same(readAuditQuery('phase=bogus'), { status: 400, body: { error: 'invalid_request', error_description: 'phase must be one of token, introspect, register, authorize' } });
+  const req = readAuditQuery('client_id=alpha&limit=5');
+  if (isAuditAnswer(req)) throw new Error('expected a request');
+  const answer = await answerAuditQuery(bus, req);
+  t.equal(answer.status, 200);
+  t.match(answer.body, { records: Array, next: /^\d+(-\d+)?$/ });
+  const followReq = readAuditQuery('client_id=delta&follow=true');
+  if (isAuditAnswer(followReq)) throw new Error('expected a request');
+  const lines: string[] = [];
+  const f = await followAuditLines(bus, followReq, (l) => lines.push(l));
+  await new Promise((r) => setTimeout(r, 100));
+  audit.record({ phase: 'token', outcome: 'deny', input: { context: { client: { client_id: 'delta' } } }, output: { allow: false }, policyVersion: 'v', latencyUs: 1 });
+  while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
+  f.stop();
+  await f.done;
+  t.match(JSON.parse(lines[0] as string), { record: { client_id: 'delta', outcome: 'deny' } }, 'follow=true streams NDJSON lines');
 });
 
 t.test('query parameters', async (t) => {

@@ -18,7 +18,8 @@ t.test('RFC 8414 metadata', async (t) => {
     revocation_endpoint: `${iss}/revoke`,
     jwks_uri: `${iss}/jwks`,
     grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    registration_endpoint: `${iss}/register`,
   });
   t.same(await (await fetch(`${h.url}/jwks`)).json(), { keys: [] });
 });

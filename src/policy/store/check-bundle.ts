@@ -11,6 +11,12 @@ import { PolicyStoreError } from './errors.js';
 /** Entrypoints a bundle must have to be published: the ones the token service evaluates. */
 export const requiredEntrypoints: readonly string[] = pbacEntrypoints;
 
+/**
+ * Entrypoints other phases evaluate when the policy defines them (registration, authorization); `policy
+ * publish` of Rego sources compiles each one its sources define, so publishing never drops a phase.
+ */
+export const optionalEntrypoints: readonly string[] = ['portcullis/register', 'portcullis/authorize'];
+
 export interface CheckedBundle {
   bundle: Bundle;
   wasm: Uint8Array;
@@ -78,7 +84,7 @@ export async function checkBundle(bundle: Bundle, required: readonly string[] = 
   }
   // A module built for an entrypoint no rule defines exports it all the same (always undefined, as OPA's
   // planner does); when the bundle carries its sources, they must define it.
-  const defined = bundle.modules.length > 0 ? definedPaths(bundle) : undefined;
+  const defined = bundle.modules.length > 0 ? definedPaths(bundle.modules, bundle.manifest.rego_version ?? 1) : undefined;
   const missing = required.filter((e) => !entrypoints.includes(e) || (defined !== undefined && !defined.has(e)));
   if (missing.length > 0) {
     throw new PolicyStoreError('bundle_missing_entrypoint', `the bundle lacks entrypoint${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it has: ${entrypoints.join(', ') || 'none'})`);
@@ -86,11 +92,10 @@ export async function checkBundle(bundle: Bundle, required: readonly string[] = 
   return { bundle, wasm, entrypoints, version: bundleVersion(bundle) };
 }
 
-/** Package paths and `package/rule` paths the bundle's Rego sources define (`a/b`, `a/b/allow`, …). */
-function definedPaths(bundle: Bundle): Set<string> {
+/** Package paths and `package/rule` paths Rego sources define (`a/b`, `a/b/allow`, …). */
+export function definedPaths(sources: readonly { path: string; source: string }[], regoVersion: 0 | 1 = 1): Set<string> {
   const out = new Set<string>();
-  for (const m of bundle.modules) {
-    const regoVersion = m.path.endsWith('.rego') && bundle.manifest.rego_version === 0 ? 0 : 1;
+  for (const m of sources) {
     const { module } = parseModule(m.path, m.source, { regoVersion });
     if (!module) continue;
     const pkg = module.package.slice(1).map((t) => (t.value.type === 'string' ? t.value.value : ''));

@@ -8,7 +8,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type BusConnection, connectBus } from '../../bus/index.js';
 import { loadConfig } from '../../config/index.js';
 import { type Bundle, isArchivePath, readBundle } from '../../rego/bundle/index.js';
-import { requiredEntrypoints } from './check-bundle.js';
+import { definedPaths, optionalEntrypoints, requiredEntrypoints } from './check-bundle.js';
 import { PolicyStoreError } from './errors.js';
 import { type ActivePointer, PolicyStore, type PolicyVersion } from './policy-store.js';
 
@@ -116,7 +116,8 @@ async function bundleFrom(path: string, extraEntrypoints: string[], regoVersion:
   }
   const { files, data } = collectRego(path);
   if (files.length === 0) throw new UsageError(`${path} holds no bundle and no .rego files`);
-  const entrypoints = [...new Set([...requiredEntrypoints, ...extraEntrypoints])];
+  const defined = definedPaths(files, regoVersion);
+  const entrypoints = [...new Set([...requiredEntrypoints, ...optionalEntrypoints.filter((e) => defined.has(e)), ...extraEntrypoints])];
   say(`compiling ${files.length} .rego file${files.length === 1 ? '' : 's'} from ${path} (entrypoints ${entrypoints.join(', ')})`);
   const t0 = performance.now();
   const { buildBundle, formatDiagnostic } = await import('../../rego/index.js');

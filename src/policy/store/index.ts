@@ -5,7 +5,7 @@ import { checkBundle } from './check-bundle.js';
 import type { PolicyStore } from './policy-store.js';
 
 export { type BundleWatcherOptions, type BundleWatcherStatus, PolicyBundleWatcher, type SwappablePool } from './bundle-watcher.js';
-export { bundleVersion, type CheckedBundle, checkBundle, readBundleArchive, requiredEntrypoints } from './check-bundle.js';
+export { bundleVersion, type CheckedBundle, checkBundle, definedPaths, optionalEntrypoints, readBundleArchive, requiredEntrypoints } from './check-bundle.js';
 export { PolicyStoreError, type PolicyStoreErrorCode } from './errors.js';
 export { activeKey, bundlesObjectStore, policyBucket, versionPattern } from './names.js';
 export {

@@ -69,8 +69,10 @@ export interface ChaosReport {
   inactiveDuringLoad: number;
   /** ms from the kill until every shard the actor host owned answers again. */
   actorHostRecoveryMs: number;
-  /** ms from the kill until every token shard answers again after the NATS node died. */
+  /** ms from the kill until every token shard answers again after the NATS node died (reads). */
   natsNodeRecoveryMs: number;
+  /** ms from the NATS node's death until a token can be minted again (a durable R3 write), -1 past the bound. */
+  natsNodeWriteRecoveryMs: number;
   /** ms from each kill until the next successful request through the load. */
   firstSuccessAfterActorKillMs: number;
   firstSuccessAfterNatsKillMs: number;
@@ -256,8 +258,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     log(`chaos: kill -9 NATS node ${node.name} (leader of KV_${buckets.tokens}) after ${minted.length} tokens`);
     const killN = Date.now();
     await node.kill();
-    const natsNodeRecoveryMs = await recoveryTime(probesN, frontends[frontends.length - 1] as ServeProcess, rs, killN, opts.afterKillMs);
-    log(`chaos: every token shard answers again ${natsNodeRecoveryMs} ms after the NATS node died`);
+    const [natsNodeRecoveryMs, natsNodeWriteRecoveryMs] = await Promise.all([
+      recoveryTime(probesN, frontends[frontends.length - 1] as ServeProcess, rs, killN, opts.afterKillMs),
+      mintRecoveryTime(frontends[0] as ServeProcess, clients[0] as Creds, tokenForm('read'), killN, opts.afterKillMs + 15_000),
+    ]);
+    log(`chaos: every token shard answers again ${natsNodeRecoveryMs} ms after the NATS node died; tokens are minted again after ${natsNodeWriteRecoveryMs} ms`);
     await sleep(Math.max(0, killN + opts.afterKillMs - Date.now()));
     stopLoad = true;
     await loops;
@@ -285,7 +290,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         }),
       );
     }
+    // Single-use tokens once more, after the failures: still at most one active answer each, ever.
     const singleUse = minted.filter((m) => m.singleUse);
+    for (let i = 0; i < singleUse.length; i += 32) {
+      await Promise.all(
+        singleUse.slice(i, i + 32).map(async (m, k) => {
+          const fe = frontends[k % frontends.length] as ServeProcess;
+          const r = await check.post('introspect', `${fe.url}/introspect`, basic(rs), { token: m.token, rs_context: JSON.stringify({ action: 'read' }) });
+          if (r?.status === 200 && r.body.active === true) activeCount.set(m.token, (activeCount.get(m.token) ?? 0) + 1);
+        }),
+      );
+    }
     const outcomes = load.outcomes;
     const byStatus: Record<string, number> = {};
     for (const o of outcomes) byStatus[String(o.status)] = (byStatus[String(o.status)] ?? 0) + 1;
@@ -303,6 +318,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       inactiveDuringLoad,
       actorHostRecoveryMs,
       natsNodeRecoveryMs,
+      natsNodeWriteRecoveryMs,
       firstSuccessAfterActorKillMs: firstSuccessAfter(killA),
       firstSuccessAfterNatsKillMs: firstSuccessAfter(killN),
       firstMintAfterNatsKillMs: firstSuccessAfter(killN, 'token'),
@@ -363,4 +379,15 @@ async function recoveryTime(probes: string[], fe: ServeProcess, rs: Creds, since
     if (pending.size > 0) await sleep(25);
   }
   return Date.now() - since;
+}
+
+/** Mints until one succeeds; ms since `since`, or -1 past `limitMs`. */
+async function mintRecoveryTime(fe: ServeProcess, client: Creds, form: Record<string, string>, since: number, limitMs: number): Promise<number> {
+  const probe = new Load(5000);
+  while (Date.now() - since <= limitMs) {
+    const r = await probe.post('token', `${fe.url}/token`, basic(client), form);
+    if (r?.status === 200) return Date.now() - since;
+    await sleep(50);
+  }
+  return -1;
 }

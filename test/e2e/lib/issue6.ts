@@ -47,28 +47,36 @@ export async function thumbprint(k: KeyPair): Promise<string> {
 
 export interface DocServer {
   url: string;
-  /** Serves `body` (JSON unless a string) at `path`. */
-  serve(path: string, body: unknown, headers?: Record<string, string>): void;
+  /** Serves `body` (JSON unless a string) at `path`, with `status` and after `delayMs` when given. */
+  serve(path: string, body: unknown, headers?: Record<string, string>, opts?: { status?: number; delayMs?: number }): void;
   close(): Promise<void>;
 }
 
 export async function startDocServer(): Promise<DocServer> {
-  const docs = new Map<string, { body: string; headers: Record<string, string> }>();
+  const docs = new Map<string, { body: string; headers: Record<string, string>; status: number; delayMs: number }>();
   const server: Server = createServer((req, res) => {
     const d = docs.get(req.url ?? '');
     if (!d) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'application/json', ...d.headers }).end(d.body);
+    const send = (): void => {
+      if (!res.destroyed) res.writeHead(d.status, { 'Content-Type': 'application/json', ...d.headers }).end(d.body);
+    };
+    if (d.delayMs > 0) setTimeout(send, d.delayMs).unref();
+    else send();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    serve(path, body, headers = {}) {
-      docs.set(path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers });
+    serve(path, body, headers = {}, opts = {}) {
+      docs.set(path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers, status: opts.status ?? 200, delayMs: opts.delayMs ?? 0 });
     },
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

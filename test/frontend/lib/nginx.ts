@@ -80,6 +80,8 @@ http {
       proxy_set_header X-Original-Method $request_method;
       proxy_set_header X-Original-Host $host;
       proxy_set_header X-Real-IP $remote_addr;
+      # DPoP-bound tokens: the proof's htu names the scheme and host the client used.
+      proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Portcullis-Authorization "${o.gatewayAuthorization}";
 ${o.resourceType ? `      proxy_set_header X-Portcullis-Resource-Type "${o.resourceType}";\n` : ''}    }
   }

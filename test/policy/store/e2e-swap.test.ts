@@ -31,25 +31,29 @@ function pbac(variant: string): Bundle {
 
 t.test('publish v2 and roll back under a load of token and introspection requests', async (t) => {
   const nats = await startNats();
+  // Undone newest first, and NATS always stopped, even when a step of the set-up fails.
+  const cleanup: (() => unknown)[] = [];
+  t.teardown(async () => {
+    for (const step of cleanup.reverse()) await Promise.resolve(step()).catch(() => undefined);
+    await nats.stop();
+  });
   const bus = await connectBus({ servers: nats.url });
+  cleanup.push(() => bus.close());
   const store = await PolicyStore.open(bus);
   const v1 = (await store.publish(pbac('v1'), { who: 'test' })).record.version;
   await ensureAuditStream(bus);
   const pipeline = new JetStreamPipeline(bus, { timeoutMs: 2000, maxInFlight: 10_000 });
+  cleanup.push(() => pipeline.close());
   const audit = new AuditLog(pipeline);
   const pool = await createPolicyPool({ bundle: await startupBundle(store, () => Promise.reject(new Error('no fallback'))), workers: 1 });
+  cleanup.push(() => pool.close()); // the server closes it too; closing twice is harmless
   const watcher = new PolicyBundleWatcher(store, pool, { log: () => undefined });
   await watcher.start();
+  cleanup.push(() => watcher.stop());
   const adminKey = randomBytes(32).toString('base64url');
   const config = loadConfig({ host: '127.0.0.1', port: 0, natsUrl: nats.url, adminKey, policyWorkers: 1, leaseTtlMs: 2000, leaseRenewMs: 500, hostId: 'swap-host' }, {});
   const server = await startServer(config, { pool: auditingPool(pool, audit), log: () => undefined });
-  t.teardown(async () => {
-    watcher.stop();
-    await server.stop();
-    pipeline.close();
-    await bus.close();
-    await nats.stop();
-  });
+  cleanup.push(() => server.stop());
 
   const admin = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
     const r = await fetch(`${server.url}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });

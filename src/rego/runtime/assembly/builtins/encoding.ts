@@ -5,18 +5,36 @@ import {
   setLen, setAt, objLen, objKeyAt, objValAt, makeObject, objGet, objInsert, strLen, strPtr,
 } from "../value";
 import { malloc } from "../memory";
-import { bufNew, bufByte, bufLiteral, bufToString, bufLen, bufData } from "../buf";
-import { isString, hexDigit, hexValue } from "./lib/text";
+import { bufNew, bufByte, bufBytes, bufLiteral, bufToString, bufLen, bufData } from "../buf";
+import { isString, hexDigit, hexValue, putU64 } from "./lib/text";
 import { base64Encode, base64Decode, base64UrlDecodeLenient, hexEncodeBytes } from "./lib/base64";
 import { builtinFail, builtinFailBuf, typeError } from "../error";
 
-export function b_base64_encode(s: usize): usize { return isString(s) ? base64Encode(strPtr(s), strLen(s), false, true) : 0; }
-export function b_base64url_encode(s: usize): usize { return isString(s) ? base64Encode(strPtr(s), strLen(s), true, true) : 0; }
-export function b_base64url_encode_no_pad(s: usize): usize { return isString(s) ? base64Encode(strPtr(s), strLen(s), true, false) : 0; }
+export function b_base64_encode(s: usize): usize {
+  return isString(s) ? base64Encode(strPtr(s), strLen(s), false, true) : typeError('base64.encode', 1, 'string', s);
+}
+export function b_base64url_encode(s: usize): usize {
+  return isString(s) ? base64Encode(strPtr(s), strLen(s), true, true) : typeError('base64url.encode', 1, 'string', s);
+}
+export function b_base64url_encode_no_pad(s: usize): usize {
+  return isString(s) ? base64Encode(strPtr(s), strLen(s), true, false) : typeError('base64url.encode_no_pad', 1, 'string', s);
+}
 
 export function b_base64_decode(s: usize): usize {
   if (!isString(s)) return typeError('base64.decode', 1, 'string', s);
-  return base64Decode(strPtr(s), strLen(s), false);
+  const d = base64Decode(strPtr(s), strLen(s), false);
+  if (d != 0) return d;
+  // Go's base64.CorruptInputError: the offset of the first byte outside the alphabet
+  const p = strPtr(s), n = strLen(s);
+  let i = 0;
+  for (; i < n; i++) {
+    const c = load<u8>(p + <usize>i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x2b || c == 0x2f)) break;
+  }
+  const e = bufNew(64);
+  bufLiteral(e, 'base64.decode: illegal base64 data at input byte ');
+  putU64(e, <u64>i);
+  return builtinFailBuf(e);
 }
 
 export function b_base64_is_valid(s: usize): usize {
@@ -115,7 +133,16 @@ export function b_urlquery_encode(s: usize): usize {
 export function b_urlquery_decode(s: usize): usize {
   if (!isString(s)) return typeError('urlquery.decode', 1, 'string', s);
   const b = queryUnescape(strPtr(s), strLen(s));
-  return b == 0 ? 0 : bufToString(b);
+  if (b != 0) return bufToString(b);
+  // Go's url.EscapeError: the first bad "%xx"
+  const p = strPtr(s), n = strLen(s);
+  let i = 0;
+  while (i < n && !(load<u8>(p + <usize>i) == 0x25 && !(i + 2 < n && hexValue(<i32>load<u8>(p + <usize>i + 1)) >= 0 && hexValue(<i32>load<u8>(p + <usize>i + 2)) >= 0))) i++;
+  const e = bufNew(64);
+  bufLiteral(e, 'urlquery.decode: invalid URL escape "');
+  if (i < n) bufBytes(e, p + <usize>i, min<i32>(3, n - i));
+  bufByte(e, 0x22);
+  return builtinFailBuf(e);
 }
 
 function putPair(b: usize, k: usize, v: usize): void {

@@ -5,7 +5,7 @@ import { vtype, TYPE_OBJECT, makeBool, makeString, strLen, strPtr, objGet, objLe
 import { jsonParse, jsonDumpTo } from "../json";
 import { bufNew, bufByte, bufBytes, bufLiteral, bufLen, bufData, bufToString } from "../buf";
 import { isString } from "./lib/text";
-import { operandFailBuf, typeError } from "../error";
+import { builtinFail, operandFailBuf, typeError } from "../error";
 
 /** Copies JSON text at [p, p+n) into a new buffer with Go's HTML-safe escapes. */
 function htmlEscape(p: usize, n: i32): usize {
@@ -109,7 +109,8 @@ function newline(b: usize, pre: usize, pn: i32, ind: usize, inl: i32, depth: i32
 
 export function b_json_unmarshal(s: usize): usize {
   if (!isString(s)) return typeError('json.unmarshal', 1, 'string', s);
-  return jsonParse(strPtr(s), <usize>strLen(s));
+  const v = jsonParse(strPtr(s), <usize>strLen(s));
+  return v != 0 ? v : builtinFail('json.unmarshal', 'invalid JSON text');
 }
 
 export function b_json_is_valid(s: usize): usize {

@@ -4,11 +4,11 @@ import {
   vtype, TYPE_NULL, TYPE_BOOLEAN, TYPE_NUMBER, TYPE_STRING, makeInt, numFloat, boolValue, strLen, strPtr,
   numTryInt, numLastInt,
 } from "../value";
-import { bufNew, bufByte, bufToString } from "../buf";
+import { bufNew, bufByte, bufBytes, bufLiteral, bufToString } from "../buf";
 import { isNumber, intArg, intArgValue, hexDigit, putU64 } from "./lib/text";
 import { decimalNumber } from "./lib/decimal";
 import { malloc } from "../memory";
-import { operandFail, typeError } from "../error";
+import { builtinFailBuf, operandFail, typeError } from "../error";
 
 export function b_format_int(x: usize, base: usize): usize {
   if (!isNumber(x)) return typeError('format_int', 1, 'number', x);
@@ -40,6 +40,12 @@ export function b_to_number(x: usize): usize {
   if (t == TYPE_NULL) return makeInt(0);
   if (t == TYPE_BOOLEAN) return makeInt(boolValue(x) ? 1 : 0);
   if (t == TYPE_NUMBER) return x;
-  if (t != TYPE_STRING) return 0;
-  return decimalNumber(strPtr(x), strLen(x));
+  if (t != TYPE_STRING) return typeError('to_number', 1, 'one of {null, boolean, number, string}', x);
+  const n = decimalNumber(strPtr(x), strLen(x));
+  if (n != 0) return n;
+  const b = bufNew(64 + strLen(x));
+  bufLiteral(b, 'to_number: strconv.ParseFloat: parsing "');
+  bufBytes(b, strPtr(x), strLen(x));
+  bufLiteral(b, '": invalid syntax');
+  return builtinFailBuf(b);
 }

@@ -8,7 +8,7 @@ import { bufNew, bufBytes, bufByte, bufToString, bufData, bufLen } from "../buf"
 import { isString, intArg, intArgValue } from "./lib/text";
 import { reCompile, reExec, reStatus, matchCaps, reSlots, reGroupByName } from "./lib/regex-engine";
 import { decodeRune, runeWidth } from "./lib/utf8";
-import { typeError } from "../error";
+import { builtinFail, typeError } from "../error";
 
 // Builtins with a boolean result give back the memory the engine used (booleans are static values),
 // so a regex in a loop over a large input does not grow the heap.
@@ -26,6 +26,10 @@ export function b_regex_match(pattern: usize, value: usize): usize {
   if (!isString(value)) return typeError('regex.match', 2, 'string', value);
   const mark = heapGet();
   const re = reCompile(strPtr(pattern), strLen(pattern));
+  if (re == 0) {
+    heapSet(mark);
+    return builtinFail('regex.match', 'error parsing regexp: invalid pattern');
+  }
   let r = -1;
   if (re != 0) {
     const m = reExec(re, strPtr(value), strLen(value), 0, true);

@@ -314,7 +314,7 @@ function formatArg(b: usize, verb: i32): void {
 
 export function b_sprintf(format: usize, args: usize): usize {
   if (!isString(format)) return typeError('sprintf', 1, 'string', format);
-  if (args == 0 || vtype(args) != TYPE_ARRAY) return 0;
+  if (args == 0 || vtype(args) != TYPE_ARRAY) return typeError('sprintf', 2, 'array', args);
   const p = strPtr(format), n = strLen(format);
   const nargs = arrLen(args);
   const b = bufNew(n + 16);

@@ -9,7 +9,7 @@ import { malloc } from "../memory";
 import { bufNew, bufBytes, bufToString } from "../buf";
 import { isString, intArg, intArgValue, bytesEqual, indexOfBytes, allOccurrences, putRune } from "./lib/text";
 import { decodeRune, decodeLastRune, runeWidth, isASCII, runeOffset, isSpace, toLower, toUpper } from "./lib/utf8";
-import { builtinFail, operandFail, typeError } from "../error";
+import { builtinFail, elementTypeError, operandFail, typeError } from "../error";
 
 // ---- concat -------------------------------------------------------------------------------------
 
@@ -20,11 +20,11 @@ export function b_concat(delim: usize, coll: usize): usize {
   let n: i32;
   if (t == TYPE_ARRAY) n = arrLen(coll);
   else if (t == TYPE_SET) n = setLen(coll);
-  else return 0;
+  else return typeError('concat', 2, 'one of {set, array}', coll);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const e = t == TYPE_ARRAY ? arrGet(coll, i) : setAt(coll, i);
-    if (!isString(e)) return 0;
+    if (!isString(e)) return elementTypeError('concat', 2, t == TYPE_ARRAY ? 'array' : 'set', 'string', e);
     total += strLen(e);
   }
   if (n == 1) return t == TYPE_ARRAY ? arrGet(coll, 0) : setAt(coll, 0);
@@ -81,26 +81,28 @@ function runeOffsetCount(p: usize, n: i32): i32 {
   return c;
 }
 
-function prefixArgs(v: usize): usize {
-  // string → 1-element view; array/set of strings → itself; otherwise 0
+function prefixArgs(v: usize, name: string, operand: i32): usize {
+  // string → 1-element view; array/set of strings → itself; otherwise OPA's operand error (0)
   if (v == 0) return 0;
   const t = vtype(v);
   if (t == TYPE_STRING) { const a = makeArray(1); arrAppend(a, v); return a; }
-  if (t != TYPE_ARRAY && t != TYPE_SET) return 0;
+  if (t != TYPE_ARRAY && t != TYPE_SET) return typeError(name, operand, 'one of {string, set, array}', v);
   const n = t == TYPE_ARRAY ? arrLen(v) : setLen(v);
   const a = makeArray(n);
   for (let i = 0; i < n; i++) {
     const e = t == TYPE_ARRAY ? arrGet(v, i) : setAt(v, i);
-    if (!isString(e)) return 0;
+    if (!isString(e)) return elementTypeError(name, operand, t == TYPE_ARRAY ? 'array' : 'set', 'string', e);
     arrAppend(a, e);
   }
   return a;
 }
 
 function anyAffix(a: usize, b: usize, suffix: bool): usize {
-  const strs = prefixArgs(a);
-  const pres = prefixArgs(b);
-  if (strs == 0 || pres == 0) return 0;
+  const name = suffix ? 'strings.any_suffix_match' : 'strings.any_prefix_match';
+  const strs = prefixArgs(a, name, 1);
+  if (strs == 0) return 0;
+  const pres = prefixArgs(b, name, 2);
+  if (pres == 0) return 0;
   for (let i = 0; i < arrLen(strs); i++) {
     const s = arrGet(strs, i);
     for (let j = 0; j < arrLen(pres); j++) {
@@ -120,7 +122,7 @@ export function b_strings_any_suffix_match(a: usize, b: usize): usize { return a
 // ---- case ---------------------------------------------------------------------------------------
 
 function mapCase(s: usize, upper: bool): usize {
-  if (!isString(s)) return 0;
+  if (!isString(s)) return typeError(upper ? 'upper' : 'lower', 1, 'string', s);
   const p = strPtr(s), n = strLen(s);
   if (isASCII(p, n)) {
     let changed = false;
@@ -284,7 +286,9 @@ function inCutset(r: i32, cut: usize, cn: i32): bool {
 }
 
 function trimRunes(s: usize, c: usize, left: bool, right: bool): usize {
-  if (!isString(s) || !isString(c)) return 0;
+  const name = left && right ? 'trim' : left ? 'trim_left' : 'trim_right';
+  if (!isString(s)) return typeError(name, 1, 'string', s);
+  if (!isString(c)) return typeError(name, 2, 'string', c);
   const p = strPtr(s), n = strLen(s), cp = strPtr(c), cn = strLen(c);
   if (cn == 0) return s;
   let a = p, z = p + <usize>n;
@@ -370,14 +374,18 @@ function runeIndexAt(p: usize, b: i32): i32 {
 }
 
 export function b_indexof(s: usize, sub: usize): usize {
-  if (!isString(s) || !isString(sub) || strLen(sub) == 0) return 0; // OPA: "empty search character"
+  if (!isString(s)) return typeError('indexof', 1, 'string', s);
+  if (!isString(sub)) return typeError('indexof', 2, 'string', sub);
+  if (strLen(sub) == 0) return builtinFail('indexof', 'empty search character');
   const p = strPtr(s);
   const i = runeIndexOf(p, strLen(s), strPtr(sub), strLen(sub), 0);
   return makeInt(i < 0 ? -1 : runeIndexAt(p, i));
 }
 
 export function b_indexof_n(s: usize, sub: usize): usize {
-  if (!isString(s) || !isString(sub) || strLen(sub) == 0) return 0;
+  if (!isString(s)) return typeError('indexof_n', 1, 'string', s);
+  if (!isString(sub)) return typeError('indexof_n', 2, 'string', sub);
+  if (strLen(sub) == 0) return builtinFail('indexof_n', 'empty search character');
   const p = strPtr(s);
   // overlapping matches; a match of valid UTF-8 starts on a rune, so byte offsets convert to rune indexes
   const hits = allOccurrences(p, strLen(s), strPtr(sub), strLen(sub));

@@ -5,9 +5,10 @@ import {
   vtype, TYPE_ARRAY, TYPE_NUMBER, makeInt, makeArray, arrAppend, arrLen, arrGet, strLen, strPtr,
   strFromLiteral,
 } from "../value";
-import { bufNew, bufToString } from "../buf";
-import { formatLayout, parseLayout, parsedNs, parsedOutOfRange } from "./lib/go-time-layout";
-import { builtinFail, typeError } from "../error";
+import { bufNew, bufToString, bufLiteral, bufByte, bufBytes } from "../buf";
+import { formatLayout, parseLayout, parsedNs, parsedOutOfRange, fmtZoneOffset, fmtZoneName } from "./lib/go-time-layout";
+import { tzResolve, tzOffset, tzAbbr } from "./lib/tz";
+import { builtinFail, builtinFailBuf, typeError } from "../error";
 import { isString, intArg, intArgValue } from "./lib/text";
 import {
   daysFromCivil, civilFromDays, civilYear, civilMonth, civilDay, daysIn, parseRFC3339, parsedSec,
@@ -37,13 +38,20 @@ function tooBig(name: string): usize {
 let tNs: i64 = 0;
 let tLayout: usize = 0; // string value or 0
 let tBig = false; // the last tzTime failed on a number that is not an exact int64
+let tOff: i32 = 0; // offset of the operand's zone at tNs, seconds east of UTC
+let tAbbr: string = "UTC";
+let tZoneP: usize = 0; // the operand's zone name (UTF-8), empty for UTC
+let tZoneN = 0;
 
-/** Reads a "number (ns)" or "[number (ns), tz (string), layout?]" operand into tNs. */
+/** Reads a "number (ns)" or "[number (ns), tz (string), layout?]" operand into tNs, and its zone's
+ *  offset at that instant into tOff/tAbbr (lib/tz.ts; an unknown zone makes the operand unusable). */
 function tzTime(v: usize): bool {
   tBig = false;
   if (v == 0) return false;
   tLayout = 0;
   let nv = v;
+  let zp: usize = 0;
+  let zn = 0;
   if (vtype(v) == TYPE_ARRAY) {
     const n = arrLen(v);
     if (n == 0) return false;
@@ -51,13 +59,9 @@ function tzTime(v: usize): bool {
     if (n > 1) {
       const tz = arrGet(v, 1);
       if (!isString(tz)) return false;
-      const l = strLen(tz);
-      const p = strPtr(tz);
-      // "" and "UTC"; "Local" is UTC too (a Wasm module has no local zone)
-      const utc = l == 0 || (l == 3 && load<u8>(p) == 0x55 && load<u8>(p + 1) == 0x54 && load<u8>(p + 2) == 0x43);
-      const local = l == 5 && load<u8>(p) == 0x4c && load<u8>(p + 1) == 0x6f && load<u8>(p + 2) == 0x63 &&
-        load<u8>(p + 3) == 0x61 && load<u8>(p + 4) == 0x6c;
-      if (!utc && !local) return false;
+      // "" and "UTC" are UTC; "Local" is UTC too (a Wasm module has no local zone)
+      zp = strPtr(tz);
+      zn = strLen(tz);
     }
     if (n > 2) {
       tLayout = arrGet(v, 2);
@@ -70,7 +74,20 @@ function tzTime(v: usize): bool {
     return false;
   }
   tNs = numLastInt;
+  tZoneP = zp;
+  tZoneN = zn;
+  if (!tzResolve(zp, zn, floorDiv(tNs, NS_PER_SEC))) return false;
+  tOff = tzOffset;
+  tAbbr = tzAbbr;
+  // the wall-clock instant must stay within int64 ns
+  const off = <i64>tOff * NS_PER_SEC;
+  if ((off > 0 && tNs > i64.MAX_VALUE - off) || (off < 0 && tNs < i64.MIN_VALUE - off)) return false;
   return true;
+}
+
+/** tNs on the operand zone's wall clock (for the civil fields of date/clock/weekday/add_date). */
+function wallNs(): i64 {
+  return tNs + <i64>tOff * NS_PER_SEC;
 }
 
 // broken-down UTC time of tNs
@@ -88,7 +105,7 @@ function breakDown(ns: i64): void {
 
 export function b_time_date(x: usize): usize {
   if (!tzTime(x)) return tooBig("time.date");
-  breakDown(tNs);
+  breakDown(wallNs());
   const a = makeArray(3);
   arrAppend(a, makeInt(civilYear));
   arrAppend(a, makeInt(civilMonth));
@@ -98,7 +115,7 @@ export function b_time_date(x: usize): usize {
 
 export function b_time_clock(x: usize): usize {
   if (!tzTime(x)) return tooBig("time.clock");
-  breakDown(tNs);
+  breakDown(wallNs());
   const a = makeArray(3);
   arrAppend(a, makeInt(bdSecOfDay / 3600));
   arrAppend(a, makeInt((bdSecOfDay / 60) % 60));
@@ -108,7 +125,7 @@ export function b_time_clock(x: usize): usize {
 
 export function b_time_weekday(x: usize): usize {
   if (!tzTime(x)) return tooBig("time.weekday");
-  breakDown(tNs);
+  breakDown(wallNs());
   const wd = <i32>floorMod(bdDays + 4, 7); // 1970-01-01 was a Thursday
   if (wd == 0) return strFromLiteral("Sunday");
   if (wd == 1) return strFromLiteral("Monday");
@@ -131,14 +148,16 @@ export function b_time_add_date(x: usize, years: usize, months: usize, days: usi
   if (dy > 1000000 || dy < -1000000 || dm > 12000000 || dm < -12000000 || dd > 400000000 || dd < -400000000) {
     return builtinFail("time.add_date", "time outside of valid range");
   }
-  breakDown(tNs);
+  breakDown(wallNs());
   let y = civilYear + dy;
   let m0 = <i64>civilMonth - 1 + dm;
   y += floorDiv(m0, 12);
   const m = <i32>floorMod(m0, 12) + 1;
   const dayNum = daysFromCivil(y, m, 1) + <i64>civilDay - 1 + dd;
-  const sec = dayNum * 86400 + <i64>bdSecOfDay;
-  return safeNs("time.add_date", sec, bdNano);
+  const local = dayNum * 86400 + <i64>bdSecOfDay;
+  // back to UTC with the zone's offset at the result (Go's Date normalises the same way)
+  if (!tzResolve(tZoneP, tZoneN, local - <i64>tOff)) return 0;
+  return safeNs("time.add_date", local - <i64>tzOffset, bdNano);
 }
 
 export function b_time_diff(a: usize, b: usize): usize {
@@ -209,7 +228,11 @@ export function b_time_format(x: usize): usize {
   if (!tzTime(x)) return tooBig("time.format");
   resolveLayout(tLayout != 0 ? tLayout : strFromLiteral(""));
   const b = bufNew(layN + 16);
+  fmtZoneOffset = tOff;
+  fmtZoneName = tAbbr;
   formatLayout(b, tNs, layP, layN);
+  fmtZoneOffset = 0;
+  fmtZoneName = "UTC";
   return bufToString(b);
 }
 
@@ -249,6 +272,23 @@ function unitNs(p: usize, n: i32): u64 {
 /** Go's time.ParseDuration. */
 export function b_time_parse_duration_ns(s: usize): usize {
   if (!isString(s)) return typeError('time.parse_duration_ns', 1, 'string', s);
+  const d = parseDuration(s);
+  return d != 0 ? d : failQuoting("time.parse_duration_ns: time: invalid duration ", s, "");
+}
+
+/** A builtin error "<name>: <pre>\"<s>\"<post>" quoting the string value s (Go's %q of plain text). */
+function failQuoting(pre: string, s: usize, post: string): usize {
+  const b = bufNew(64 + strLen(s));
+  bufLiteral(b, pre);
+  bufByte(b, 0x22);
+  bufBytes(b, strPtr(s), strLen(s));
+  bufByte(b, 0x22);
+  bufLiteral(b, post);
+  return builtinFailBuf(b);
+}
+
+/** Go's time.ParseDuration; 0 when s is not a duration. */
+function parseDuration(s: usize): usize {
   let p = strPtr(s);
   const end = p + <usize>strLen(s);
   let neg = false;

@@ -5,7 +5,7 @@ import {
   TYPE_NUMBER, TYPE_SET, TYPE_ARRAY, makeInt, makeFloat, numIsInt, numFloat, numTryInt, numLastInt,
   makeSet, setLen, setAt, setContains, setAppendRaw, makeArray, arrAppend,
 } from '../value';
-import { builtinError, builtinFail, operandFail, typeError } from '../error';
+import { builtinError, builtinFail, elementTypeError, operandFail, typeError } from '../error';
 
 @inline function isNum(v: usize): bool {
   return load<u8>(v) == TYPE_NUMBER;
@@ -150,7 +150,7 @@ export function foldNumbers(c: usize, product: bool): usize {
   let acc = makeInt(product ? 1 : 0);
   for (let i = 0; i < n; i++) {
     const v = load<usize>(e + (<usize>i << 2));
-    if (!isNum(v)) return 0;
+    if (!isNum(v)) return elementTypeError(product ? 'product' : 'sum', 1, t == TYPE_ARRAY ? 'array' : 'set', 'number', v);
     acc = product ? b_mul(acc, v) : b_plus(acc, v);
   }
   return acc;

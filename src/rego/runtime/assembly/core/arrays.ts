@@ -1,6 +1,6 @@
 // array.concat, array.slice, array.reverse.
 
-import { typeError } from '../error';
+import { operandFail, typeError } from '../error';
 import { TYPE_ARRAY, TYPE_NUMBER, makeArray, arrLen, arrGet, arrAppend, numTryInt, numLastInt } from '../value';
 
 export function b_array_concat(a: usize, b: usize): usize {
@@ -18,9 +18,9 @@ export function b_array_slice(a: usize, s: usize, e: usize): usize {
   if (load<u8>(a) != TYPE_ARRAY) return typeError('array.slice', 1, 'array', a);
   if (load<u8>(s) != TYPE_NUMBER) return typeError('array.slice', 2, 'number', s);
   if (load<u8>(e) != TYPE_NUMBER) return typeError('array.slice', 3, 'number', e);
-  if (!numTryInt(s)) return 0;
+  if (!numTryInt(s)) return operandFail('array.slice', 2, 'must be integer number but got floating-point number');
   let start = numLastInt;
-  if (!numTryInt(e)) return 0;
+  if (!numTryInt(e)) return operandFail('array.slice', 3, 'must be integer number but got floating-point number');
   let stop = numLastInt;
   const n = <i64>arrLen(a);
   if (start < 0) start = 0;

@@ -133,7 +133,21 @@ function putName(b: usize, s: string, len: i32): void {
 }
 
 /** Appends the UTC time ns formatted with the layout at [lay, lay+n). */
-export function formatLayout(b: usize, ns: i64, lay: usize, n: i32): void {
+/** The zone formatLayout writes times in: offset east of UTC in seconds, and its abbreviation. */
+export let fmtZoneOffset: i32 = 0;
+export let fmtZoneName: string = "UTC";
+
+/** ±hh[:mm[:ss]] as the current zone token asks. */
+function putOffset(b: usize, off: i32): void {
+  bufByte(b, off < 0 ? 0x2d : 0x2b);
+  const a = off < 0 ? -off : off;
+  pad(b, a / 3600, 2, 0x30);
+  if (!tzHourOnly) { if (tzColons > 0) bufByte(b, 0x3a); pad(b, (a / 60) % 60, 2, 0x30); }
+  if (tzSeconds) { if (tzColons > 0) bufByte(b, 0x3a); pad(b, a % 60, 2, 0x30); }
+}
+
+export function formatLayout(b: usize, utcNs: i64, lay: usize, n: i32): void {
+  const ns = utcNs + <i64>fmtZoneOffset * NS_PER_SEC;
   const days = floorDiv(ns, NS_PER_DAY);
   const rem = floorMod(ns, NS_PER_DAY);
   const sod = <i32>(rem / NS_PER_SEC);
@@ -171,13 +185,9 @@ export function formatLayout(b: usize, ns: i64, lay: usize, n: i32): void {
     else if (k == S_ZERO_SECOND) pad(b, sec, 2, 0x30);
     else if (k == S_PM) bufLiteral(b, hour >= 12 ? "PM" : "AM");
     else if (k == S_pm) bufLiteral(b, hour >= 12 ? "pm" : "am");
-    else if (k == S_TZ) bufLiteral(b, "UTC");
-    else if (k == S_ISO_TZ) bufByte(b, 0x5a);
-    else if (k == S_NUM_TZ) {
-      bufLiteral(b, "+00");
-      if (!tzHourOnly) { if (tzColons > 0) bufByte(b, 0x3a); bufLiteral(b, "00"); }
-      if (tzSeconds) { if (tzColons > 0) bufByte(b, 0x3a); bufLiteral(b, "00"); }
-    } else if (k == S_FRAC0 || k == S_FRAC9) {
+    else if (k == S_TZ) bufLiteral(b, fmtZoneName);
+    else if (k == S_ISO_TZ) { if (fmtZoneOffset == 0) bufByte(b, 0x5a); else putOffset(b, fmtZoneOffset); }
+    else if (k == S_NUM_TZ) putOffset(b, fmtZoneOffset); else if (k == S_FRAC0 || k == S_FRAC9) {
       const digitsN = fracDigits;
       // digits of nano, most significant first, truncated to digitsN
       let digits = nano;
