@@ -78,12 +78,11 @@ register_denials contains "plain_registration_not_allowed" if {
 	not plain_allowed
 }
 
-# Metadata the first allowing registration-policy record imposes (plain registrations only).
-plain_restrictions := r if {
+# Metadata every allowing registration-policy record imposes, together (plain registrations only).
+plain_restrictions := object.union_n(rs) if {
 	not has_software_statement
 	rs := [x | some p in registration_policies; plain_policy_allows(p); x := object.get(p, "restrictions", {})]
 	count(rs) > 0
-	r := rs[0]
 }
 
 default register_restrictions := {}

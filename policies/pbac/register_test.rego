@@ -39,6 +39,14 @@ test_plain_registration_allowed_by_policy_data_with_restrictions if {
 	d.restrictions == {"dpop_bound_access_tokens": true}
 }
 
+test_restrictions_of_every_allowing_record_apply if {
+	extra := object.union(register_fixture, {"registration_policies": object.union(register_fixture.registration_policies, {"short": {"allow_plain_registration": true, "restrictions": {"scope": "read"}}})})
+	c := {"client_id": "dyn-8", "token_endpoint_auth_method": "client_secret_basic", "software_statement": {}}
+	d := register with input as register_request(c, plain) with data.oauth_config as extra
+	d.allow == true
+	d.restrictions == {"dpop_bound_access_tokens": true, "scope": "read"}
+}
+
 test_plain_registration_refused_without_policy_data if {
 	c := {"client_id": "dyn-3", "token_endpoint_auth_method": "client_secret_basic", "software_statement": {}}
 	d := register with input as register_request(c, plain) with data.oauth_config as fixture

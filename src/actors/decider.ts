@@ -1,5 +1,6 @@
-// Asks the policy pool for a decision: names it with an id, reads it defensively, times it, and maps
-// pool failures to errors the edge understands (503 when retrying may help).
+// Asks the policy pool for a decision: names it with an id, reads it defensively, times it, records it
+// in the audit log when one is given, and maps pool failures to errors the edge understands (503 when
+// retrying may help).
 import { randomUUID } from 'node:crypto';
 import { unavailable } from '../bus/index.js';
 import { type Decided, OAuthError, type PolicyInput, normalizeDecision } from '../oauth/index.js';
@@ -17,29 +18,66 @@ export interface DecisionObserver {
   (phase: DecisionPhase, outcome: 'allow' | 'deny' | 'error', latencyUs: number): void;
 }
 
+/** What the Decider hands the audit log (src/audit's AuditLog has this shape); `record` must not block. */
+export interface DecisionRecorder {
+  record(e: {
+    phase: DecisionPhase;
+    outcome: 'allow' | 'deny' | 'error';
+    input: unknown;
+    output: unknown;
+    policyVersion: string | null;
+    latencyUs: number;
+    decisionId: string;
+    requestId: string | null;
+  }): unknown;
+}
+
 export class Decider {
   readonly #pool: DecisionPool;
   readonly #observe: DecisionObserver | undefined;
+  readonly #audit: DecisionRecorder | undefined;
 
-  constructor(pool: DecisionPool, observe?: DecisionObserver) {
+  constructor(pool: DecisionPool, observe?: DecisionObserver, audit?: DecisionRecorder) {
     this.#pool = pool;
     this.#observe = observe;
+    this.#audit = audit;
   }
 
   async decide(phase: DecisionPhase, input: PolicyInput): Promise<Decided> {
+    // Named before it is made, so the audit record and the answer carry the same id.
+    const decisionId = randomUUID();
     const t0 = performance.now();
     let out: { result: unknown; version: string; latencyUs: number };
     try {
       out = await this.#pool.decide(entrypoints[phase], input);
     } catch (err) {
-      this.#observe?.(phase, 'error', (performance.now() - t0) * 1000);
+      const latencyUs = (performance.now() - t0) * 1000;
+      this.#observe?.(phase, 'error', latencyUs);
+      const e = err as { code?: unknown; message?: unknown } | null;
+      this.#audit?.record({
+        phase,
+        outcome: 'error',
+        input,
+        output: { error: { code: typeof e?.code === 'string' ? e.code : 'error', message: typeof e?.message === 'string' ? e.message : String(err) } },
+        policyVersion: null,
+        latencyUs,
+        decisionId,
+        requestId: requestIdOf(input),
+      });
       if (isEvalError(err)) throw new OAuthError('server_error', 'policy evaluation failed', { status: 500, cause: err });
       throw unavailable('policy workers are unavailable', err);
     }
     const decision = normalizeDecision(out.result);
-    this.#observe?.(phase, decision.allow ? 'allow' : 'deny', out.latencyUs);
-    return { decision, decisionId: randomUUID(), version: out.version };
+    const outcome = decision.allow ? 'allow' : 'deny';
+    this.#observe?.(phase, outcome, out.latencyUs);
+    this.#audit?.record({ phase, outcome, input, output: out.result, policyVersion: out.version, latencyUs: out.latencyUs, decisionId, requestId: requestIdOf(input) });
+    return { decision, decisionId, version: out.version };
   }
+}
+
+/** The id the frontend gave the HTTP request (`input.context.environment.request_id`), if any. */
+function requestIdOf(input: PolicyInput): string | null {
+  return input.context?.environment?.request_id ?? null;
 }
 
 function isEvalError(err: unknown): boolean {

@@ -23,12 +23,19 @@ import type { ActorBehavior } from './host.js';
 import { KeyedMailbox } from './mailbox.js';
 import type { RsDpopProof, TokenMessage } from './messages.js';
 import type { RecordStore } from './record-store.js';
-import type { TokenEvents } from './token-events.js';
+
+/**
+ * Where token events go (src/events' TokenEventPublisher: acknowledged, retried, bounded). `publish` must
+ * not block or throw: an event it cannot send is its own to count.
+ */
+export interface TokenEventSink {
+  publish(kind: 'issued' | 'revoked' | 'consumed', hash: string, record: TokenRecord): void;
+}
 
 export interface TokenActorOptions {
   store: RecordStore<TokenRecord>;
   decider: Decider;
-  events: TokenEvents;
+  events: TokenEventSink;
   issuer: string;
   /** Checks DPoP proofs resource servers forward at introspection (RFC 9449 §7); absent: such proofs are refused. */
   rsProofs?: { replay: ReplayStore; maxAgeSec: number };

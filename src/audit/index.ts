@@ -14,7 +14,6 @@ export {
   auditWildcard,
   idToken,
 } from './names.js';
-export { type RecordsConfig, recordsDefaults, recordsOptions } from './options.js';
 export { type AuditRetention, auditRetentionDefaults, ensureAuditStream } from './provision.js';
 export {
   type AuditFilter,

@@ -1,10 +1,11 @@
-// The audit stream and its subjects. (These belong with the others in src/bus/subjects.ts; they are
-// here until that module takes them.)
+// The audit stream and its subjects: the stream's name comes from src/bus/subjects.ts; the subject
+// builders, which encode phase, outcome and client, are here beside the records they carry.
 import { createHash } from 'node:crypto';
+import { auditWildcard as busAuditWildcard, streams } from '../bus/index.js';
 
 /** JetStream stream holding every decision record; subjects `portcullis.audit.>`. */
-export const auditStream = 'PORTCULLIS_AUDIT';
-export const auditWildcard = 'portcullis.audit.>';
+export const auditStream: string = streams.audit;
+export const auditWildcard: string = busAuditWildcard;
 
 /** Phases a decision is made in (policy input `phase`). */
 export type AuditPhase = 'token' | 'introspect' | 'register' | 'authorize';

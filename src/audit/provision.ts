@@ -1,8 +1,6 @@
-// Creates the audit stream, or brings an existing one's retention to the configured values, at start.
-import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import type { BusConnection } from '../bus/index.js';
-import { unavailable } from '../bus/index.js';
-import { auditStream, auditWildcard } from './names.js';
+// Creates the audit stream, or brings an existing one's retention to the configured values. The server
+// does this in src/bus's provision(); this entry point with defaults is for tools and tests without one.
+import { type BusConnection, ensureAuditStream as ensureStream } from '../bus/index.js';
 
 export interface AuditRetention {
   /** Oldest record kept, ms; 0 = no age limit. Default 30 days. */
@@ -20,40 +18,6 @@ export interface AuditRetention {
 
 export const auditRetentionDefaults = { maxAgeMs: 30 * 86_400_000, maxBytes: -1, replicas: 1, duplicateWindowMs: 120_000 } as const;
 
-const ms = (v: number): number => v * 1_000_000;
-
-export async function ensureAuditStream(bus: BusConnection, retention: AuditRetention = {}): Promise<void> {
-  const r = { ...auditRetentionDefaults, ...retention };
-  const window = r.maxAgeMs > 0 ? Math.min(r.duplicateWindowMs, r.maxAgeMs) : r.duplicateWindowMs;
-  const config = {
-    name: auditStream,
-    subjects: [auditWildcard],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    discard: DiscardPolicy.Old,
-    max_age: ms(r.maxAgeMs),
-    max_bytes: r.maxBytes,
-    num_replicas: r.replicas,
-    duplicate_window: ms(window),
-  };
-  let exists = false;
-  try {
-    const info = await bus.jsm.streams.info(auditStream);
-    exists = true;
-    const c = info.config;
-    if (c.max_age === config.max_age && c.max_bytes === config.max_bytes && c.duplicate_window === config.duplicate_window) return;
-    await bus.jsm.streams.update(auditStream, { max_age: config.max_age, max_bytes: config.max_bytes, duplicate_window: config.duplicate_window });
-    return;
-  } catch (err) {
-    if (exists) throw unavailable(`cannot update the retention of stream ${auditStream}: ${(err as Error).message}`, err);
-  }
-  try {
-    await bus.jsm.streams.add(config);
-  } catch (err) {
-    try {
-      await bus.jsm.streams.info(auditStream); // another process made it first
-    } catch {
-      throw unavailable(`cannot create stream ${auditStream}: ${(err as Error).message}`, err);
-    }
-  }
+export function ensureAuditStream(bus: BusConnection, retention: AuditRetention = {}): Promise<void> {
+  return ensureStream(bus, { ...auditRetentionDefaults, ...retention });
 }

@@ -5,6 +5,6 @@ export { type BusConnection, type ConnectOptions, connectBus } from './connectio
 export { BusError, type ErrorEnvelope, type ErrorKind, type Reply, RevisionConflictError, timedOut, unavailable } from './errors.js';
 export { KvStore, type Versioned } from './kv.js';
 export { JetStreamPipeline, type PipelineOptions } from './pipeline.js';
-export { type ProvisionOptions, type ProvisionedBuckets, provision } from './provision.js';
+export { type AuditStreamRetention, type ProvisionOptions, type ProvisionedBuckets, ensureAuditStream, provision } from './provision.js';
 export { request, serve, toEnvelope } from './rpc.js';
 export * from './subjects.js';

@@ -1,5 +1,6 @@
 // Every NATS subject, KV bucket and stream name Portcullis uses, built by functions and each format
 // written beside its builder. Untrusted parts of a subject are checked with anchored regexes here.
+import { createHash } from 'node:crypto';
 
 /** Actor kinds that own keys; `flow` arrives with the authorization-code issue. */
 export type ActorKind = 'client' | 'token';
@@ -33,14 +34,55 @@ export function actorShardSubject(kind: ActorKind, shard: number): string {
 export const actorQueueGroup = 'portcullis.owner';
 
 /**
- * `portcullis.events.token.<server>.<event>` — token events (`issued`, `revoked`, `consumed`) per resource
- * server id; `_` when a token names no resource server. Kept in stream `PORTCULLIS_TOKEN_EVENTS`.
+ * `portcullis.events.token.<rs>.<kind>` — token events, kept in stream `PORTCULLIS_TOKEN_EVENTS`.
+ *   <rs>    the resource server's id when it is 1–64 of `A-Z a-z 0-9 _ -`; otherwise `=` and 32 hex digits
+ *           of the id's SHA-256; `_` for a token bound to no resource server. A token bound to several
+ *           resource servers yields one event on each server's subject.
+ *   <kind>  `issued` | `revoked` | `consumed` (a single-use token's one introspection) | `expired`
+ * E.g. a gateway for resource server `orders` subscribes to `portcullis.events.token.orders.>`.
+ * Payloads never carry a token value, only its SHA-256 (src/events).
  */
-export type TokenEventType = 'issued' | 'revoked' | 'consumed';
-export function tokenEventSubject(server: string | undefined, event: TokenEventType): string {
-  return `portcullis.events.token.${server === undefined ? '_' : checkToken('resource server id', server)}.${event}`;
+export type TokenEventType = 'issued' | 'revoked' | 'consumed' | 'expired';
+export const tokenEventTypes: readonly TokenEventType[] = ['issued', 'revoked', 'consumed', 'expired'];
+const tokenEventTypePattern = /^(?:issued|revoked|consumed|expired)$/;
+
+/** The `<rs>` subject token of a resource server id (see the scheme above). */
+export function resourceServerToken(server: string | null | undefined): string {
+  if (server === null || server === undefined || server === '') return '_';
+  if (subjectTokenPattern.test(server) && server !== '_') return server;
+  return `=${createHash('sha256').update(server, 'utf8').digest('hex').slice(0, 32)}`;
+}
+
+export function tokenEventSubject(server: string | null | undefined, event: TokenEventType): string {
+  if (!tokenEventTypePattern.test(event)) throw new TypeError(`unknown token event kind ${JSON.stringify(event)}`);
+  return `portcullis.events.token.${resourceServerToken(server)}.${event}`;
+}
+
+/** Filter subject for one resource server (or all: `undefined`) and one kind (or all). */
+export function tokenEventFilter(server?: string | null, event?: TokenEventType): string {
+  if (event !== undefined && !tokenEventTypePattern.test(event)) throw new TypeError(`unknown token event kind ${JSON.stringify(event)}`);
+  return `portcullis.events.token.${server === undefined ? '*' : resourceServerToken(server)}.${event ?? '*'}`;
 }
 export const tokenEventsWildcard = 'portcullis.events.token.>';
+
+/**
+ * `portcullis.audit.<phase>.<outcome>.<client>` — batches of decision records (src/audit builds them: the
+ * client is a hashed form when not a plain token). Kept in stream `PORTCULLIS_AUDIT`.
+ */
+export const auditWildcard = 'portcullis.audit.>';
+
+/**
+ * Object store `portcullis_bundles`: one object per published policy version, named by the version (its
+ * content hash), holding the bundle as a .tar.gz exactly as `opa build -t wasm` lays it out.
+ */
+export const bundlesObjectStore = 'portcullis_bundles';
+
+/**
+ * KV bucket `portcullis_policy` (src/policy/store): `active` → the version every host runs;
+ * `versions.<version>` → the record of one publish; `hosts.<host id>` → what a host runs. Opened by the
+ * policy store with its own history, so it stays out of `buckets`.
+ */
+export const policyBucket = 'portcullis_policy';
 
 /**
  * `portcullis.policy.data.changed` — published after an admin write to policy data with the KV revision,
@@ -72,6 +114,8 @@ export const replayBucketName = 'portcullis_replay';
 export const streams = {
   /** token issue/revoke/consume events; subjects `portcullis.events.token.>`. */
   tokenEvents: 'PORTCULLIS_TOKEN_EVENTS',
+  /** every policy decision (src/audit); subjects `portcullis.audit.>`, retention by age and size. */
+  audit: 'PORTCULLIS_AUDIT',
 } as const;
 
 /** `<kind>.<shard>` — the lease key of a shard in the leases bucket. */

@@ -30,6 +30,13 @@ export interface Config {
   policyDir: string | undefined;
   retryAfterSeconds: number;
   tokenEventsMaxAgeMs: number;
+  tokenEventsMaxBuffered: number;
+  tokenExpiryMaxPending: number;
+  auditEnabled: boolean;
+  auditMaxAgeMs: number;
+  auditMaxBytes: number;
+  auditMaxInFlight: number;
+  auditMaxBuffered: number;
   trustProxy: boolean;
   fetchAllowlist: string | undefined;
   fetchAllowHttp: boolean;
@@ -96,6 +103,13 @@ export const options = [
   opt({ key: 'policyDir', env: 'PORTCULLIS_POLICY_DIR', kind: 'optional-string', doc: 'Directory of .rego compiled at start (default: the bundled policies/pbac).', default: () => undefined }),
   opt({ key: 'retryAfterSeconds', env: 'PORTCULLIS_RETRY_AFTER_SECONDS', kind: 'int', doc: 'Retry-After sent with 503 answers (RFC 9110 §10.2.3).', default: () => 1, min: 0 }),
   opt({ key: 'tokenEventsMaxAgeMs', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_AGE_MS', kind: 'int', doc: 'How long token events are kept in their stream.', default: () => 7 * 86_400_000, min: 1000 }),
+  opt({ key: 'tokenEventsMaxBuffered', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_BUFFERED', kind: 'int', doc: 'Token events held for (re)sending while NATS is away; past it events are dropped and counted.', default: () => 100_000, min: 1 }),
+  opt({ key: 'tokenExpiryMaxPending', env: 'PORTCULLIS_TOKEN_EXPIRY_MAX_PENDING', kind: 'int', doc: 'Unexpired tokens the expiry announcer tracks; past it `expired` events lag.', default: () => 1_000_000, min: 1 }),
+  opt({ key: 'auditEnabled', env: 'PORTCULLIS_AUDIT_ENABLED', kind: 'bool', doc: 'Append every policy decision to the audit stream.', default: () => true }),
+  opt({ key: 'auditMaxAgeMs', env: 'PORTCULLIS_AUDIT_MAX_AGE_MS', kind: 'int', doc: 'Audit retention by age, ms (0 = unlimited).', default: () => 30 * 86_400_000, min: 0 }),
+  opt({ key: 'auditMaxBytes', env: 'PORTCULLIS_AUDIT_MAX_BYTES', kind: 'int', doc: 'Audit retention by size, bytes; oldest records go first (-1 = unlimited).', default: () => -1, min: -1 }),
+  opt({ key: 'auditMaxInFlight', env: 'PORTCULLIS_AUDIT_MAX_IN_FLIGHT', kind: 'int', doc: 'Audit appends (batches of records) awaiting acknowledgement at once.', default: () => 1024, min: 1 }),
+  opt({ key: 'auditMaxBuffered', env: 'PORTCULLIS_AUDIT_MAX_BUFFERED', kind: 'int', doc: 'Audit records held for (re)sending while NATS is away; past it records are dropped and counted.', default: () => 100_000, min: 1 }),
   opt({ key: 'trustProxy', env: 'PORTCULLIS_TRUST_PROXY', kind: 'bool', doc: 'Take the client IP from X-Forwarded-For (only behind a trusted proxy).', default: () => false }),
   opt({
     key: 'fetchAllowlist',

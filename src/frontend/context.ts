@@ -1,5 +1,6 @@
 // What the frontend's endpoints are given: configuration, the token service, admin services,
 // readiness and metrics.
+import { randomBytes } from 'node:crypto';
 import type { ClientAdmin, PolicyDataAdmin, TokenService } from '../actors/index.js';
 import type { Config } from '../config/index.js';
 import type { Environment } from '../oauth/index.js';
@@ -53,8 +54,18 @@ export function renderOptions(ctx: FrontendContext, challenge: string): RenderOp
   };
 }
 
-/** The request's environment as policy sees it (client IP from X-Forwarded-For only when trusted). */
+/** The request's environment as policy sees it (client IP from X-Forwarded-For only when trusted), with a new request id. */
 export function environmentFor(ctx: FrontendContext, info: RequestInfo): Environment {
   const forwarded = ctx.config.trustProxy && info.forwardedFor !== '' ? (info.forwardedFor.split(',')[0] ?? '').trim() : '';
-  return environmentOf(forwarded || info.ip, info.userAgent.slice(0, 512), Date.now());
+  const env = environmentOf(forwarded || info.ip, info.userAgent.slice(0, 512), Date.now());
+  env.request_id = nextRequestId();
+  return env;
+}
+
+// Request ids: this process's random prefix and a counter — unique across hosts, cheaper than a UUID each.
+const requestIdPrefix = randomBytes(6).toString('base64url');
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter++;
+  return `${requestIdPrefix}-${requestCounter.toString(36)}`;
 }

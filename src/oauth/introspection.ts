@@ -85,7 +85,10 @@ export interface ActiveIntrospection {
   obligations: Decision['obligations'];
   decision_id: string;
   token_decision_id: string;
+  /** The bundle version deciding this introspection. */
   policy_version: string;
+  /** The bundle version that decided at issuance (the token record's). */
+  token_policy_version: string;
   jit_single_use?: true;
 }
 
@@ -109,6 +112,7 @@ export function activeResponse(record: TokenRecord, decision: Decision, decision
     decision_id: decisionId,
     token_decision_id: record.decision_id,
     policy_version: version,
+    token_policy_version: record.policy_version,
   };
   if (record.cnf !== undefined) res.cnf = { jkt: record.cnf.jkt };
   if (record.jit_single_use) res.jit_single_use = true;

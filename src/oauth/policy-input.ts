@@ -31,6 +31,8 @@ export interface Environment {
   time: string;
   /** Seconds since the epoch. */
   time_unix: number;
+  /** Id the frontend gave the HTTP request: the audit log's `request_id` for the decisions it caused. */
+  request_id?: string;
 }
 
 export type Phase = 'token' | 'introspect' | 'authorize' | 'register';

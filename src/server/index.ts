@@ -15,10 +15,11 @@ import {
   RecordStore,
   RegistrationService,
   TokenActor,
-  TokenEvents,
   TokenService,
 } from '../actors/index.js';
+import { AuditLog } from '../audit/index.js';
 import { type BusConnection, JetStreamPipeline, KvStore, buckets, connectBus, provision } from '../bus/index.js';
+import { TokenEventPublisher, TokenExpiryAnnouncer } from '../events/index.js';
 import type { Config } from '../config/index.js';
 import {
   type Frontend,
@@ -32,6 +33,8 @@ import {
   startFrontend,
 } from '../frontend/index.js';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   BoundedFetcher,
   ClientIdMetadataDocuments,
@@ -42,7 +45,9 @@ import {
   type TokenRecord,
   openReplayStore,
 } from '../oauth/index.js';
-import { type PolicyBundle, compilePolicyDir, createPolicyPool, defaultPolicyDir, pbacEntrypoints } from '../policy/index.js';
+import { type PolicyBundle, PolicyError, createPolicyPool, defaultPolicyDir } from '../policy/index.js';
+import { PolicyBundleWatcher, PolicyStore, type SwappablePool, bundleVersion, definedPaths, optionalEntrypoints, requiredEntrypoints, startupBundle } from '../policy/store/index.js';
+import { type Bundle, bundleWasm } from '../rego/bundle/index.js';
 
 /** A pool as the server drives it (src/policy's PolicyPool, or a stand-in in tests). */
 export interface ServerPool extends DecisionPool {
@@ -51,9 +56,9 @@ export interface ServerPool extends DecisionPool {
 }
 
 export interface ServerOptions {
-  /** Use this bundle instead of compiling policies at start. */
+  /** Start with this bundle instead of the store's active version (the store is still watched). */
   bundle?: PolicyBundle;
-  /** Use this pool (tests); the server closes it on stop. */
+  /** Use this pool (tests); the server closes it on stop, and leaves its version to the caller (no watcher). */
   pool?: ServerPool;
   log?: (line: string) => void;
 }
@@ -69,17 +74,55 @@ export interface RunningServer {
   policyData: PolicyDataView;
   /** Replicas the buckets and streams were provisioned with (config.replicas, or detected when 0). */
   replicas: number;
+  /** The policy store and this host's watcher of its active version (roles `actors` and `all`, own pool). */
+  policyStore: PolicyStore | undefined;
+  policyWatcher: PolicyBundleWatcher | undefined;
+  /** The decision audit log (a no-op when `auditEnabled` is false). */
+  audit: AuditLog;
   /** Graceful stop: stop listening, hand shards back, close the pool and the connection. */
   stop(): Promise<void>;
   /** Stops without handing shards back (a crash as far as other hosts can tell). */
   crash(): Promise<void>;
 }
 
-async function startPool(config: Config, opts: ServerOptions): Promise<ServerPool> {
+async function startPool(config: Config, opts: ServerOptions, store: PolicyStore | undefined, log: (line: string) => void): Promise<ServerPool> {
   if (opts.pool) return opts.pool;
-  // The register entrypoint (issue 6) is compiled beside the token service's own.
-  const bundle = opts.bundle ?? (await compilePolicyDir(config.policyDir ?? defaultPolicyDir(), [...pbacEntrypoints, entrypoints.register]));
+  const bundle = opts.bundle ?? (store ? await startupBundle(store, () => publishDefaultPolicy(config, store, log), log) : await defaultPolicy(config).then((d) => d.policy));
   return createPolicyPool({ bundle, workers: config.policyWorkers });
+}
+
+/** The default policy (config.policyDir, else policies/pbac) compiled now, as a bundle and as the pool takes it. */
+async function defaultPolicy(config: Config): Promise<{ bundle: Bundle; policy: PolicyBundle }> {
+  const dir = config.policyDir ?? defaultPolicyDir();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.rego') && !f.endsWith('_test.rego'))
+    .sort()
+    .map((f) => ({ path: f, source: readFileSync(join(dir, f), 'utf8') }));
+  if (files.length === 0) throw new PolicyError('policy_load_error', `no .rego files in ${dir}`);
+  const dataFile = join(dir, 'data.json');
+  const data: unknown = existsSync(dataFile) ? JSON.parse(readFileSync(dataFile, 'utf8')) : {};
+  // Every phase the sources define (register, authorize) is compiled beside the token service's own.
+  const defined = definedPaths(files);
+  const entrypoints = [...requiredEntrypoints, ...optionalEntrypoints.filter((e) => defined.has(e))];
+  const { buildBundle, formatDiagnostic } = await import('../rego/index.js');
+  const { bundle, diagnostics } = buildBundle({ files, entrypoints, data, regoVersion: 1 });
+  if (!bundle) throw new PolicyError('policy_load_error', `compiling ${dir} failed:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
+  return { bundle, policy: { wasm: bundleWasm(bundle), data: bundle.data, version: bundleVersion(bundle) } };
+}
+
+/**
+ * The starting bundle when the store names none: the default policy, published as the first version so
+ * every host runs it by its store version (hosts starting together publish the same content, one version).
+ */
+async function publishDefaultPolicy(config: Config, store: PolicyStore, log: (line: string) => void): Promise<PolicyBundle> {
+  const { bundle, policy } = await defaultPolicy(config);
+  try {
+    const { record } = await store.publish(bundle, { who: `portcullis-${config.hostId}` });
+    return { ...policy, version: record.version };
+  } catch (err) {
+    log(`portcullis: cannot publish the default policy as the first version: ${(err as Error).message}`);
+    return policy;
+  }
 }
 
 export async function startServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
@@ -92,9 +135,25 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   };
   try {
     const replicas = config.replicas > 0 ? config.replicas : automaticReplicas(bus);
-    const kvs = await provision(bus, { replicas, tokensMaxAgeMs: (config.maxTokenTtl + 3600) * 1000, tokenEventsMaxAgeMs: config.tokenEventsMaxAgeMs });
+    const kvs = await provision(bus, {
+      replicas,
+      tokensMaxAgeMs: (config.maxTokenTtl + 3600) * 1000,
+      tokenEventsMaxAgeMs: config.tokenEventsMaxAgeMs,
+      audit: { maxAgeMs: config.auditMaxAgeMs, maxBytes: config.auditMaxBytes },
+    });
     const pipeline = new JetStreamPipeline(bus, { timeoutMs: config.kvTimeoutMs, maxInFlight: config.maxWritesInFlight });
     onStop('pipeline', () => pipeline.close());
+    // Decision records and token events: acknowledged, retried and bounded; flushed before the pipeline closes.
+    const audit = new AuditLog(pipeline, { host: config.hostId, enabled: config.auditEnabled, maxInFlight: config.auditMaxInFlight, maxBuffered: config.auditMaxBuffered });
+    onStop('audit', async () => {
+      await audit.flush(config.kvTimeoutMs);
+      audit.close();
+    });
+    const events = new TokenEventPublisher(pipeline, { maxBuffered: config.tokenEventsMaxBuffered });
+    onStop('events', async () => {
+      await events.flush(config.kvTimeoutMs);
+      events.close();
+    });
     const clientKv = new KvStore<ClientRecord>(buckets.clients, kvs[buckets.clients], pipeline);
     const tokenKv = new KvStore<TokenRecord>(buckets.tokens, kvs[buckets.tokens], pipeline);
     const policyKv = new KvStore<unknown>(buckets.policyData, kvs[buckets.policyData], pipeline);
@@ -112,9 +171,18 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     const nonces = new DpopNonces({ secret: config.dpopNonceSecret !== undefined ? Buffer.from(config.dpopNonceSecret) : randomBytes(32) });
 
     const runsActors = config.role !== 'frontend';
-    const pool = runsActors ? await startPool(config, opts) : undefined;
+    // The policy store: the starting bundle comes from it, and a watcher keeps the pool on its active version.
+    const policyStore = runsActors && !opts.pool ? await PolicyStore.open(bus, { replicas }) : undefined;
+    const pool = runsActors ? await startPool(config, opts, policyStore, log) : undefined;
     if (pool) onStop('pool', () => pool.close());
     else await opts.pool?.close();
+    const swappable = pool as (ServerPool & Partial<SwappablePool>) | undefined;
+    const policyWatcher =
+      policyStore && swappable?.activate !== undefined ? new PolicyBundleWatcher(policyStore, swappable as ServerPool & SwappablePool, { log, hostId: config.hostId }) : undefined;
+    if (policyWatcher) {
+      await policyWatcher.start();
+      onStop('policy-watcher', () => policyWatcher.stop());
+    }
     const policyData = new PolicyDataView(bus, policyKv, pool, config.defaultTokenTtl);
     await policyData.start();
     onStop('policy-data', () => policyData.stop());
@@ -123,11 +191,11 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     const decisions = metrics.registry.add(
       new Histogram('portcullis_policy_decision_duration_seconds', 'Policy decision latency (queueing included) by phase and outcome.', latencyBuckets),
     );
+    let expiryAnnouncer: TokenExpiryAnnouncer | undefined;
     const router = new ActorRouter(bus, { shards: config.shards, timeoutMs: config.requestTimeoutMs });
     const clientStore = new RecordStore(clientKv, config.clientCacheEntries, config.shards);
     const tokenStore = new RecordStore(tokenKv, config.tokenCacheEntries, config.shards);
-    const events = new TokenEvents(pipeline);
-    const decider = pool ? new Decider(pool, (phase, outcome, us) => decisions.observe({ phase, outcome }, us / 1e6)) : undefined;
+    const decider = pool ? new Decider(pool, (phase, outcome, us) => decisions.observe({ phase, outcome }, us / 1e6), config.auditEnabled ? audit : undefined) : undefined;
     const host = pool && decider ? new ActorHost({
       bus,
       leasesKv: kvs[buckets.leases],
@@ -155,6 +223,11 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     if (host) {
       await host.start();
       onStop('host', () => host.stop());
+      // `expired` events: hosts share one durable consumer of `issued` events, so each token is announced once.
+      const expiry = new TokenExpiryAnnouncer(bus, { maxPending: config.tokenExpiryMaxPending, log });
+      await expiry.start();
+      onStop('expiry', () => expiry.stop());
+      expiryAnnouncer = expiry;
     }
 
     const clients = new ClientAdmin(router, clientKv);
@@ -164,10 +237,15 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
         const cov = host.coverage();
         checks.shards = { ok: cov.covered === cov.total, detail: `${cov.covered}/${cov.total} owned, ${host.ownedCount()} here` };
       }
-      checks.policy = { ok: policyData.lastError === undefined, detail: pool ? (pool.metrics?.().activeVersion ?? 'loaded') : 'data only (frontend role)' };
+      const bundle = policyWatcher?.status();
+      checks.policy = {
+        ok: policyData.lastError === undefined && (bundle?.ok ?? true),
+        detail: bundle ? bundle.detail : pool ? (pool.metrics?.().activeVersion ?? 'loaded') : 'data only (frontend role)',
+      };
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     };
     addGauges(metrics, host, router, pipeline, events, pool, clientStore, tokenStore);
+    addRecordGauges(metrics, audit, policyWatcher, () => expiryAnnouncer);
     const ctx: FrontendContext = {
       config,
       tokens: new TokenService(router),
@@ -204,6 +282,9 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       router,
       policyData,
       replicas,
+      policyStore,
+      policyWatcher,
+      audit,
       stop: () => runSteps([]),
       async crash() {
         host?.crash();
@@ -231,7 +312,7 @@ function addGauges(
   host: ActorHost | undefined,
   router: ActorRouter,
   pipeline: JetStreamPipeline,
-  events: TokenEvents,
+  events: TokenEventPublisher,
   pool: ServerPool | undefined,
   clientStore: RecordStore<ClientRecord>,
   tokenStore: RecordStore<TokenRecord>,
@@ -276,5 +357,54 @@ function addGauges(
       { labels: { kind: 'token', what: 'hits' }, value: tokenStore.hits },
       { labels: { kind: 'token', what: 'misses' }, value: tokenStore.misses },
     ]),
+  );
+}
+
+/** Gauges of the policy plane and the records: the bundle deciding here, swaps, the audit log and token events. */
+function addRecordGauges(metrics: FrontendMetrics, audit: AuditLog, watcher: PolicyBundleWatcher | undefined, expiry: () => TokenExpiryAnnouncer | undefined): void {
+  const r = metrics.registry;
+  if (watcher) {
+    r.add(
+      new Gauge('portcullis_policy_bundle', 'Policy bundle on this host: 1 for the version running (label `wanted` names the active pointer).', () => {
+        const s = watcher.status();
+        return [{ labels: { running: s.running, wanted: s.wanted ?? '' }, value: 1 }];
+      }),
+    );
+    r.add(
+      new Gauge('portcullis_policy_bundle_swaps', 'Policy bundle swaps and failed loads since start, and whether the wanted version runs (1) or not (0).', () => {
+        const s = watcher.status();
+        return [
+          { labels: { what: 'swaps' }, value: s.swaps },
+          { labels: { what: 'failures' }, value: s.failures },
+          { labels: { what: 'on_wanted' }, value: s.ok ? 1 : 0 },
+        ];
+      }),
+    );
+  }
+  r.add(
+    new Gauge('portcullis_audit_records', 'Audit log records since start: recorded, acknowledged, retried, dropped (the gap), unencodable; buffered and in flight now.', () => {
+      const s = audit.stats();
+      return [
+        { labels: { what: 'recorded' }, value: s.recorded },
+        { labels: { what: 'acknowledged' }, value: s.acknowledged },
+        { labels: { what: 'retries' }, value: s.retries },
+        { labels: { what: 'dropped' }, value: s.dropped },
+        { labels: { what: 'unencodable' }, value: s.unencodable },
+        { labels: { what: 'buffered' }, value: s.buffered },
+        { labels: { what: 'in_flight' }, value: s.inFlight },
+      ];
+    }),
+  );
+  r.add(
+    new Gauge('portcullis_token_expiry_announcer', 'Expired-token events announced, skipped (revoked or consumed first, or stale) and failed since start.', () => {
+      const e = expiry();
+      return e
+        ? [
+            { labels: { what: 'announced' }, value: e.announced },
+            { labels: { what: 'skipped' }, value: e.skipped },
+            { labels: { what: 'errors' }, value: e.errors },
+          ]
+        : [];
+    }),
   );
 }

@@ -8,7 +8,8 @@ import { provisionWorld, startHarness } from './lib/harness.js';
 import { clientAssertion, dpopProof, keyPair, softwareStatement, startDocServer, thumbprint } from './lib/issue6.js';
 
 const docs = await startDocServer();
-const h = await startHarness({ fetchAllowHttp: true, fetchAllowlist: '127.0.0.1', fetchTimeoutMs: 1000 });
+const initialAccessToken = 'iat-partners-0123456789abcdef0123456789';
+const h = await startHarness({ fetchAllowHttp: true, fetchAllowlist: '127.0.0.1', fetchTimeoutMs: 1000, registrationInitialAccessToken: initialAccessToken });
 t.teardown(async () => {
   await h.stop();
   await docs.close();
@@ -148,9 +149,24 @@ t.test('plain registration only where public-client policy data allows it', asyn
   const tok = await post('/token', tokenForm, { Authorization: basic(ok.body.client_id as string, ok.body.client_secret as string) });
   t.equal(tok.status, 200, JSON.stringify(tok.body));
   t.equal(tok.body.scope, 'read');
+  // Policy data may impose metadata: agents of this software get DPoP-bound tokens only.
+  await mustAdmin('POST', '/admin/registration-policies', { id: 'dpop-agents', allow_plain_registration: true, software_ids: ['sw-plain-dpop'], restrictions: { dpop_bound_access_tokens: true } });
+  const bound = await json('POST', '/register', { client_name: 'Agent', software_id: 'sw-plain-dpop' });
+  t.equal(bound.status, 201, JSON.stringify(bound.body));
+  t.equal(bound.body.dpop_bound_access_tokens, true, 'restrictions from policy apply');
+  const noProof = await post('/token', tokenForm, { Authorization: basic(bound.body.client_id as string, bound.body.client_secret as string) });
+  t.equal(noProof.body.error, 'invalid_dpop_proof');
+  await mustAdmin('DELETE', '/admin/registration-policies/dpop-agents', undefined);
   const bad = await json('POST', '/register', { client_name: 'x', redirect_uris: ['javascript:alert(1)'] });
   t.equal(bad.body.error, 'invalid_client_metadata');
   await mustAdmin('DELETE', '/admin/registration-policies/open', undefined);
+  // A record that asks for the initial access token (RFC 7591 §3).
+  await mustAdmin('POST', '/admin/registration-policies', { id: 'partners', allow_plain_registration: true, software_ids: ['sw-partner'], require_initial_access_token: true });
+  t.equal((await json('POST', '/register', { software_id: 'sw-partner' })).status, 403, 'without the initial access token');
+  t.equal((await json('POST', '/register', { software_id: 'sw-partner' }, 'Bearer not-the-token')).status, 401, 'with a wrong one');
+  const partner = await json('POST', '/register', { software_id: 'sw-partner' }, `Bearer ${initialAccessToken}`);
+  t.equal(partner.status, 201, `with it: ${JSON.stringify(partner.body)}`);
+  await mustAdmin('DELETE', '/admin/registration-policies/partners', undefined);
 });
 
 t.test('a Client ID Metadata Document URL as client_id: private_key_jwt with its keys, then a token', async (t) => {

@@ -1,7 +1,7 @@
 // A subscriber that starts late replays the events of tokens issued before it started (from a time or a
 // sequence), per resource server, then follows live; events carry the token's hash, never the token.
 import t from 'tap';
-import { TokenEvents } from '../../src/actors/index.js';
+import type { TokenEventSink } from '../../src/actors/index.js';
 import { JetStreamPipeline, connectBus } from '../../src/bus/index.js';
 import { type ReceivedTokenEvent, TokenEventPublisher, ensureTokenEventStream, subscribeTokenEvents, tokenEventSubject } from '../../src/events/index.js';
 import { startNats } from '../helpers/nats.js';
@@ -81,7 +81,7 @@ t.test('late subscriber replays issued events', async (t) => {
   newOnly.stop();
 });
 
-t.test('events published by the token actors (src/actors TokenEvents) read the same way', async (t) => {
+t.test('events the token actors publish (a TokenEventPublisher as their TokenEventSink) read the same way', async (t) => {
   const nats = await startNats();
   const bus = await connectBus({ servers: nats.url });
   await ensureTokenEventStream(bus);
@@ -92,11 +92,11 @@ t.test('events published by the token actors (src/actors TokenEvents) read the s
     await nats.stop();
   });
   const t0 = Date.now();
-  const actorEvents = new TokenEvents(pipeline);
+  const publisher = new TokenEventPublisher(pipeline);
+  const actorEvents: TokenEventSink = publisher;
   const base = record(7, ['orders']);
   actorEvents.publish('issued', hashOf(7), { ...base, token_type: 'Bearer', resources: [], jit_single_use: false, input: {} as never, decision: { allow: true } as never });
-  await bus.nc.flush();
-  await new Promise((r) => setTimeout(r, 100));
+  t.ok(await publisher.flush(5000));
   const sub = await subscribeTokenEvents(bus, { server: 'orders', since: t0 });
   const got = await take(sub, 1);
   sub.stop();

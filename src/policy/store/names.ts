@@ -1,21 +1,15 @@
-// Where policy bundles and the active-version pointer live in JetStream. (These names belong with the
-// others in src/bus/subjects.ts; they are here until that module takes them.)
+// Where policy bundles and the active-version pointer live in JetStream: the object store and bucket
+// are named in src/bus/subjects.ts; the keys inside the bucket are built here.
+//
+// KV bucket `portcullis_policy`:
+// - `active` → `ActivePointer`, the version every host must run (rollback = pointing it at an older one);
+// - `versions.<version>` → `PolicyVersion`, the record of one publish;
+// - `hosts.<host id>` → `HostReport`, the version a host runs and its last load failure, written by its
+//   watcher after every change (stale hosts stay until overwritten: read `time`).
+// Hosts watch `active`; policy data (`data.oauth_config`) lives apart, in `portcullis_policy_data`.
+// Object store `portcullis_bundles`: one .tar.gz per version, named by the version.
+export { bundlesObjectStore, policyBucket } from '../../bus/index.js';
 
-/**
- * Object store `portcullis_bundles`: one object per published version, named by the version (its
- * content hash), holding the bundle as a .tar.gz exactly as `opa build -t wasm` lays it out.
- */
-export const bundlesObjectStore = 'portcullis_bundles';
-
-/**
- * KV bucket `portcullis_policy`:
- * - `active` → `ActivePointer`, the version every host must run (rollback = pointing it at an older one);
- * - `versions.<version>` → `PolicyVersion`, the record of one publish;
- * - `hosts.<host id>` → `HostReport`, the version a host runs and its last load failure, written by its
- *   watcher after every change (stale hosts stay until overwritten: read `time`).
- * Hosts watch `active`; policy data (`data.oauth_config`) lives apart, in `portcullis_policy_data`.
- */
-export const policyBucket = 'portcullis_policy';
 export const activeKey = 'active';
 
 /** A version is the first 16 hex digits of the SHA-256 of a bundle's content. */
