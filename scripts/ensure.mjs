@@ -39,6 +39,19 @@ export function ensureNatsServer() {
   run('apt-get', ['install', '-y', 'nats-server']);
 }
 
+/** nginx is needed only by the forward-auth test (nginx `auth_request` in front of Portcullis). */
+export function ensureNginx() {
+  if (spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0) return;
+  if (spawnSync('/usr/sbin/nginx', ['-v'], { stdio: 'ignore' }).status === 0) return;
+  if (process.getuid && process.getuid() !== 0) {
+    console.error('portcullis: nginx not found and not root; the forward-auth test will be skipped');
+    return;
+  }
+  console.error('portcullis: installing nginx with apt-get (for the forward-auth test)');
+  const r = spawnSync('apt-get', ['install', '-y', 'nginx'], { stdio: 'inherit' });
+  if (r.status !== 0) console.error('portcullis: apt-get install nginx failed; the forward-auth test will be skipped');
+}
+
 export function build() {
   run(process.execPath, [join(root, 'scripts', 'build.mjs')]);
 }

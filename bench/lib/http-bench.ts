@@ -60,13 +60,13 @@ export async function runHttpBench(kind: HttpBenchKind, args: string[]): Promise
   }
   if (opts.only !== 'peer') {
     try {
-      portcullis = await measureSide(kind, () => startPortcullis(opts.profileDir ? { profileDir: opts.profileDir } : {}), opts);
+      portcullis = await measureSide(kind, () => startPortcullis({ ...(opts.profileDir ? { profileDir: opts.profileDir } : {}), audit: opts.audit }), opts);
       rows.unshift(portcullis);
     } catch (err) {
       failure = err;
     }
   }
-  printTable(`${kind}${kind === 'token' && opts.dpop ? ' (DPoP proof per request)' : ''} — ${opts.connections} connections, ${opts.durationSeconds} s`, rows);
+  printTable(`${kind}${kind === 'token' && opts.dpop ? ' (DPoP proof per request)' : ''}${opts.audit ? '' : ' (Portcullis audit log off)'} — ${opts.connections} connections, ${opts.durationSeconds} s`, rows);
   printRatio(kind, portcullis, peer, targets[kind]);
   if (failure !== undefined) {
     console.error(`\nPortcullis side failed: ${failure instanceof Error ? failure.message : String(failure)}`);

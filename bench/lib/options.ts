@@ -18,6 +18,8 @@ export interface HttpBenchOptions {
   dpop: boolean;
   /** Proofs made per second of load (warm-up and measured run); more requests than proofs reuse them. */
   proofsPerSecond: number;
+  /** Portcullis appends every decision to its audit stream (default); `--no-audit` turns that off to measure its cost. */
+  audit: boolean;
 }
 
 export const httpBenchUsage = `options:
@@ -28,7 +30,8 @@ export const httpBenchUsage = `options:
   --tokens <n>        tokens minted for introspection (default 256)
   --profile <dir>     write V8 CPU profiles of the Portcullis process into <dir> (open in Chrome DevTools)
   --dpop              token: a fresh DPoP proof per request, DPoP-bound tokens on both sides
-  --proofs <n>        token --dpop: proofs made per second of load (default 8000)`;
+  --proofs <n>        token --dpop: proofs made per second of load (default 8000)
+  --no-audit          run Portcullis with its decision audit log off (PORTCULLIS_AUDIT_ENABLED=false), to measure its cost`;
 
 function positive(name: string, v: string | undefined, dflt: number, allowZero = false): number {
   if (v === undefined) return dflt;
@@ -49,6 +52,7 @@ export function parseHttpBenchOptions(args: string[]): HttpBenchOptions {
       profile: { type: 'string' },
       dpop: { type: 'boolean' },
       proofs: { type: 'string' },
+      'no-audit': { type: 'boolean' },
     },
     strict: true,
   });
@@ -63,5 +67,6 @@ export function parseHttpBenchOptions(args: string[]): HttpBenchOptions {
     ...(values.profile ? { profileDir: values.profile } : {}),
     dpop: values.dpop === true,
     proofsPerSecond: Math.round(positive('proofs', values.proofs, 8000)),
+    audit: values['no-audit'] !== true,
   };
 }

@@ -45,6 +45,8 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
 export interface PortcullisOptions {
   /** Directory for V8 CPU profiles (`--cpu-prof`) of the server process. */
   profileDir?: string;
+  /** False runs the server with its decision audit log off (default on, as deployed). */
+  audit?: boolean;
 }
 
 export async function startPortcullis(opts: PortcullisOptions = {}): Promise<BenchTarget> {
@@ -72,6 +74,7 @@ export async function startPortcullis(opts: PortcullisOptions = {}): Promise<Ben
         PORTCULLIS_HOST: '127.0.0.1',
         PORTCULLIS_PORT: String(port),
         PORTCULLIS_ADMIN_KEY: adminKey,
+        ...(opts.audit === false ? { PORTCULLIS_AUDIT_ENABLED: 'false' } : {}),
       },
       ready: new RegExp(`(http://127\\.0\\.0\\.1:${port})`),
       timeoutMs: 120_000,

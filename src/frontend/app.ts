@@ -3,6 +3,7 @@
 import uWS from 'uWebSockets.js';
 import type { FrontendContext } from './context.js';
 import { adminClients, adminCollections, adminPolicyData } from './endpoints/admin.js';
+import { adminAudit } from './endpoints/audit.js';
 import { healthz, metrics, readyz } from './endpoints/health.js';
 import { introspect } from './endpoints/introspect.js';
 import { jwks, metadata } from './endpoints/metadata.js';
@@ -72,6 +73,10 @@ export function startFrontend(ctx: FrontendContext, opts: FrontendOptions = {}):
     app.any(forwardAuthPath, forwardAuthRoute(ctx));
     app.any(`${forwardAuthPath}/*`, forwardAuthRoute(ctx));
     if (ctx.streams) addStreamRoute(app, ctx, ctx.streams);
+  }
+  if (!opts.probesOnly && ctx.auditSource) {
+    app.get('/admin/audit', route(0, adminAudit(ctx.auditSource)));
+    app.any('/admin/audit', route(0, methodNotAllowed('GET')));
   }
   for (const m of adminMethods) {
     app[m]('/admin/clients', route(0, adminClients));

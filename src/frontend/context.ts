@@ -2,6 +2,7 @@
 // readiness and metrics.
 import { randomBytes } from 'node:crypto';
 import type { ClientAdmin, PolicyDataAdmin, TokenService } from '../actors/index.js';
+import type { BusConnection } from '../bus/index.js';
 import type { Config } from '../config/index.js';
 import type { Environment } from '../oauth/index.js';
 import { environmentOf } from '../oauth/index.js';
@@ -23,6 +24,8 @@ export interface FrontendContext {
   policyData: PolicyDataAdmin;
   readiness(): Readiness;
   metrics: FrontendMetrics;
+  /** Where GET /admin/audit reads the decision audit stream (absent: no such route). */
+  auditSource?: BusConnection;
   /** GET /stream's authorization and event source (absent: no /stream route). */
   streams?: TokenStreamAccess;
   /** DPoP, software statements and registration (issue 6); absent: DPoP proofs and POST /register are refused. */

@@ -1,7 +1,8 @@
 // The builtins the host supplies to a policy module through `opa_builtinN`: the ones our runtime (and
 // OPA's) does not compile in. `sprintf` follows Go's fmt as OPA does; `time.now_ns`, `uuid.rfc4122` and
 // `rand.intn` are fixed per evaluation. A builtin throws on bad operands; the loader decides what that means.
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parseDocument, stringify as stringifyYaml, type YAMLError } from 'yaml';
+import { BuiltinError, operandError } from './lib/builtin-error.js';
 import { goSprintf } from './lib/go-fmt.js';
 import { cryptoBuiltins } from './lib/host-crypto.js';
 import { miscBuiltins } from './lib/host-misc.js';
@@ -41,8 +42,9 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
     'time.now_ns': nowNs,
     // OPA's runtime information (config, env, version); an embedded evaluator has none to give.
     'opa.runtime': () => ({}),
+    // OPA: a non-string is simply not valid JSON/YAML (false), never an error.
     'json.is_valid': (s) => {
-      if (typeof s !== 'string') return undefined;
+      if (typeof s !== 'string') return false;
       try {
         JSON.parse(s);
         return true;
@@ -51,9 +53,14 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
       }
     },
     'regex.split': (pattern, s) => (typeof pattern === 'string' && typeof s === 'string' ? s.split(new RegExp(pattern, 'u')) : undefined),
-    'yaml.is_valid': (s) => (typeof s === 'string' ? yamlParse(s).ok : undefined),
+    'yaml.is_valid': (s) => typeof s === 'string' && yamlParse(s).ok,
     'yaml.marshal': (v) => stringifyYaml(v),
-    'yaml.unmarshal': (s) => (typeof s === 'string' ? yamlParse(s).value : undefined),
+    'yaml.unmarshal': (s) => {
+      if (typeof s !== 'string') throw operandError(`yaml.unmarshal: operand 1 must be string but got ${s === null ? 'null' : Array.isArray(s) ? 'array' : typeof s}`);
+      const parsed = yamlParse(s);
+      if (!parsed.ok) throw new BuiltinError(parsed.error);
+      return parsed.value;
+    },
     ...options.extra,
   };
   return {
@@ -65,10 +72,22 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
   };
 }
 
-function yamlParse(s: string): { ok: boolean; value?: unknown } {
-  try {
-    return { ok: true, value: parseYaml(s) as unknown };
-  } catch {
-    return { ok: false };
-  }
+function yamlParse(s: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  const doc = parseDocument(s);
+  const first = doc.errors[0];
+  if (first === undefined) return { ok: true, value: doc.toJS() as unknown };
+  return { ok: false, error: goYamlError(first) };
+}
+
+/**
+ * An error of the `yaml` package in the words of go-yaml, which OPA's yaml.unmarshal reports:
+ * `yaml: line N: <what>`. go-yaml words an unterminated flow collection as "did not find expected ','
+ * or ']'"; other errors keep this parser's own text (without its position suffix).
+ */
+function goYamlError(err: YAMLError): string {
+  const line = err.linePos?.[0].line ?? 1;
+  const text = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? err.message;
+  const flow = /^Flow (sequence|map)\b.*must .*end with a ([\]}])/.exec(text);
+  const what = flow ? `did not find expected ',' or '${flow[2]}'` : text;
+  return `yaml: line ${line}: ${what}`;
 }

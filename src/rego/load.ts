@@ -9,6 +9,7 @@
 import { createRequire } from 'node:module';
 import type * as OpaSdk from '@open-policy-agent/opa-wasm';
 import { createHostBuiltins, type HostBuiltin, type HostBuiltinOptions } from './host-builtins.js';
+import { BuiltinError } from './lib/builtin-error.js';
 
 const sdk = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof OpaSdk;
 
@@ -236,7 +237,8 @@ function importObject(
     } catch (err) {
       if (!strict) return 0;
       const message = err instanceof Error ? err.message : String(err);
-      throw new RegoEvalError('eval_builtin_error', message.startsWith(`${name}:`) ? message : `${name}: ${message}`, { cause: err });
+      const code = err instanceof BuiltinError ? err.code : 'eval_builtin_error';
+      throw new RegoEvalError(code, message.startsWith(`${name}:`) ? message : `${name}: ${message}`, { cause: err });
     }
     return loadJson(exports, memory, result);
   };

@@ -9,7 +9,6 @@ import {
   ClientAdmin,
   Decider,
   type DecisionPool,
-  entrypoints,
   PolicyDataAdmin,
   PolicyDataView,
   RecordStore,
@@ -87,7 +86,10 @@ export interface RunningServer {
 
 async function startPool(config: Config, opts: ServerOptions, store: PolicyStore | undefined, log: (line: string) => void): Promise<ServerPool> {
   if (opts.pool) return opts.pool;
-  const bundle = opts.bundle ?? (store ? await startupBundle(store, () => publishDefaultPolicy(config, store, log), log) : await defaultPolicy(config).then((d) => d.policy));
+  let bundle: PolicyBundle;
+  if (opts.bundle) bundle = opts.bundle;
+  else if (store) bundle = await startupBundle(store, () => publishDefaultPolicy(config, store, log), log);
+  else bundle = (await defaultPolicy(config)).policy;
   return createPolicyPool({ bundle, workers: config.policyWorkers });
 }
 
@@ -100,7 +102,7 @@ async function defaultPolicy(config: Config): Promise<{ bundle: Bundle; policy: 
     .map((f) => ({ path: f, source: readFileSync(join(dir, f), 'utf8') }));
   if (files.length === 0) throw new PolicyError('policy_load_error', `no .rego files in ${dir}`);
   const dataFile = join(dir, 'data.json');
-  const data: unknown = existsSync(dataFile) ? JSON.parse(readFileSync(dataFile, 'utf8')) : {};
+  const data = (existsSync(dataFile) ? JSON.parse(readFileSync(dataFile, 'utf8')) : {}) as Record<string, unknown>;
   // Every phase the sources define (register, authorize) is compiled beside the token service's own.
   const defined = definedPaths(files);
   const entrypoints = [...requiredEntrypoints, ...optionalEntrypoints.filter((e) => defined.has(e))];
@@ -265,6 +267,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
         registrations: new RegistrationService(router),
       },
       streams: new TokenStreamService(bus, router, policyData),
+      auditSource: bus,
       logError: (err) => log(`portcullis: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     };
     const frontend: Frontend = await startFrontend(ctx, { probesOnly: config.role === 'actors' });

@@ -21,7 +21,8 @@ export const adminCollections: Record<string, PbacCollection> = {
   'registration-policies': 'registration_policies',
 };
 
-function checkAdminKey(ctx: FrontendContext, authorization: string | undefined): void {
+/** Throws `unauthorized` unless `authorization` is `Bearer <admin key>` (compared in constant time). */
+export function checkAdminKey(ctx: FrontendContext, authorization: string | undefined): void {
   const key = ctx.config.adminKey;
   if (key === undefined) throw new AdminError('unauthorized', 'the admin API is disabled (set PORTCULLIS_ADMIN_KEY)');
   const m = authorization === undefined ? null : /^Bearer ([\x21-\x7e]+)$/i.exec(authorization);

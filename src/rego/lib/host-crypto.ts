@@ -2,13 +2,12 @@
 // HMACs and JWS signature checks (io.jwt.verify_*, io.jwt.decode_verify) over node:crypto.
 import { createHash, createHmac, createPublicKey, timingSafeEqual, verify, X509Certificate, constants, type KeyObject } from 'node:crypto';
 
+import { BuiltinError, operandError } from './builtin-error.js';
+
 type Builtin = (...args: unknown[]) => unknown;
 
-/** A builtin error: the loader turns it into eval_builtin_error, as OPA reports operand errors. */
-class BuiltinError extends Error {}
-
 function str(v: unknown, name: string, pos: number): string {
-  if (typeof v !== 'string') throw new BuiltinError(`${name}: operand ${pos} must be string but got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`);
+  if (typeof v !== 'string') throw operandError(`${name}: operand ${pos} must be string but got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`);
   return v;
 }
 
@@ -87,7 +86,7 @@ function decodeVerify(nowNs: () => number): Builtin {
   const name = 'io.jwt.decode_verify';
   return (token, constraints) => {
     const invalid = [false, {}, {}];
-    if (typeof constraints !== 'object' || constraints === null || Array.isArray(constraints)) throw new BuiltinError(`${name}: operand 2 must be object`);
+    if (typeof constraints !== 'object' || constraints === null || Array.isArray(constraints)) throw operandError(`${name}: operand 2 must be object but got ${Array.isArray(constraints) ? 'array' : constraints === null ? 'null' : typeof constraints}`);
     const c = constraints as Record<string, unknown>;
     const jws = parseJws(str(token, name, 1), name);
     const alg = typeof jws.header.alg === 'string' ? jws.header.alg : '';

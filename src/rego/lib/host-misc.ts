@@ -1,20 +1,34 @@
 // Host builtins of OPA's bits, numbers, semver, uuid and rand families that the Wasm runtime does not
 // compile in. Random ones are fixed per evaluation, as OPA caches them per query.
 import { randomInt, randomUUID } from 'node:crypto';
+import { BuiltinError, operandError } from './builtin-error.js';
 
 type Builtin = (...args: unknown[]) => unknown;
 /** The value of `make` for `key`, computed once per evaluation. */
 export type PerEvaluation = <T>(key: string, make: () => T) => T;
 
-class BuiltinError extends Error {}
-
+/** OPA's builtins.IntOperand / BigIntOperand: a number that is an integer, else a type error. */
 function int(v: unknown, name: string, pos: number): bigint {
-  if (typeof v !== 'number') throw new BuiltinError(`${name}: operand ${pos} must be number but got ${v === null ? 'null' : typeof v}`);
-  if (!Number.isInteger(v)) throw new BuiltinError(`${name}: operand ${pos} must be integer number but got floating-point number`);
+  if (typeof v !== 'number') throw operandError(`${name}: operand ${pos} must be number but got ${typeName(v)}`);
+  if (!Number.isInteger(v)) throw operandError(`${name}: operand ${pos} must be integer number but got floating-point number`);
   return BigInt(v);
 }
 
+/** OPA's builtins.UIntOperand: shift counts must not be negative. */
+function uint(v: unknown, name: string, pos: number): bigint {
+  const n = int(v, name, pos);
+  if (n < 0n) throw operandError(`${name}: operand ${pos} must be an unsigned integer number but got a negative integer`);
+  return n;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'object' ? 'object' : typeof v;
+}
+
 const bits2 = (name: string, op: (a: bigint, b: bigint) => bigint): Builtin => (a, b) => Number(op(int(a, name, 1), int(b, name, 2)));
+const shift = (name: string, op: (a: bigint, n: bigint) => bigint): Builtin => (a, n) => Number(op(int(a, name, 1), uint(n, name, 2)));
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
@@ -49,14 +63,14 @@ export function miscBuiltins(perEvaluation: PerEvaluation): Record<string, Built
     'bits.or': bits2('bits.or', (a, b) => a | b),
     'bits.and': bits2('bits.and', (a, b) => a & b),
     'bits.xor': bits2('bits.xor', (a, b) => a ^ b),
-    'bits.lsh': bits2('bits.lsh', (a, b) => a << b),
-    'bits.rsh': bits2('bits.rsh', (a, b) => a >> b),
+    'bits.lsh': shift('bits.lsh', (a, n) => a << n),
+    'bits.rsh': shift('bits.rsh', (a, n) => a >> n),
     'bits.negate': (a) => Number(~int(a, 'bits.negate', 1)),
     'numbers.range_step': (a, b, step) => {
       const from = int(a, 'numbers.range_step', 1);
       const to = int(b, 'numbers.range_step', 2);
       const s = int(step, 'numbers.range_step', 3);
-      if (s <= 0n) throw new BuiltinError('numbers.range_step: step must be a positive integer');
+      if (s <= 0n) throw new BuiltinError('numbers.range_step: step must be a positive number above zero');
       const out: number[] = [];
       if (from <= to) for (let i = from; i <= to; i += s) out.push(Number(i));
       else for (let i = from; i >= to; i -= s) out.push(Number(i));
@@ -72,7 +86,7 @@ export function miscBuiltins(perEvaluation: PerEvaluation): Record<string, Built
     },
     'uuid.rfc4122': (k) => perEvaluation(`uuid.rfc4122:${JSON.stringify(k)}`, () => randomUUID()),
     'rand.intn': (s, n) => {
-      if (typeof s !== 'string') throw new BuiltinError('rand.intn: operand 1 must be string');
+      if (typeof s !== 'string') throw operandError(`rand.intn: operand 1 must be string but got ${typeName(s)}`);
       const max = int(n, 'rand.intn', 2);
       const bound = max < 0n ? -max : max;
       return perEvaluation(`rand.intn:${s}:${bound}`, () => (bound === 0n ? 0 : randomInt(Number(bound))));

@@ -51,7 +51,7 @@ t.test('publish v2 and roll back under a load of token and introspection request
   await watcher.start();
   cleanup.push(() => watcher.stop());
   const adminKey = randomBytes(32).toString('base64url');
-  const config = loadConfig({ host: '127.0.0.1', port: 0, natsUrl: nats.url, adminKey, policyWorkers: 1, leaseTtlMs: 2000, leaseRenewMs: 500, hostId: 'swap-host' }, {});
+  const config = loadConfig({ host: '127.0.0.1', port: 0, natsUrl: nats.url, adminKey, policyWorkers: 1, leaseTtlMs: 2000, leaseRenewMs: 500, hostId: 'swap-host', auditEnabled: false }, {}); // this test's own AuditLog counts
   const server = await startServer(config, { pool: auditingPool(pool, audit), log: () => undefined });
   cleanup.push(() => server.stop());
 
