@@ -115,19 +115,19 @@ export class ClientActor implements ActorBehavior {
       case 'admin.delete':
         return this.#mailbox.run(key, () => this.#delete(key));
       case 'register':
-        return this.#mailbox.run(key, () => registerClient(this.#registration(), key, msg));
+        return this.#mailbox.run(key, () => registerClient(this.#registration(key), key, msg));
       case 'registration.get':
-        return readRegistration(this.#registration(), key, msg.token);
+        return readRegistration(this.#registration(key), key, msg.proof);
       case 'registration.update':
-        return this.#mailbox.run(key, () => updateRegistration(this.#registration(), key, msg.token, msg.metadata, msg.env));
+        return this.#mailbox.run(key, () => updateRegistration(this.#registration(key), key, msg.proof, msg.metadata, msg.env));
       case 'registration.delete':
-        return this.#mailbox.run(key, () => deleteRegistration(this.#registration(), key, msg.token));
+        return this.#mailbox.run(key, () => deleteRegistration(this.#registration(key), key, msg.proof));
     }
   }
 
-  #registration(): RegistrationDeps {
+  #registration(key: string): RegistrationDeps {
     if (this.#o.issuer === undefined) throw new TypeError('ClientActor needs `issuer` for registration');
-    return { store: this.#o.store, decider: this.#o.decider, issuer: this.#o.issuer };
+    return { store: this.#o.store, decider: this.#o.decider, issuer: this.#o.issuer, authenticate: (creds) => this.#authenticateAssertion(key, creds) };
   }
 
   releaseShard(shard: number): void {

@@ -3,6 +3,7 @@
 // secret and the registration_access_token, and management requests prove that token.
 import { RevisionConflictError } from '../bus/index.js';
 import {
+  type AssertionCredentials,
   type ClientMetadata,
   type ClientRecord,
   type Environment,
@@ -36,16 +37,24 @@ export interface RegisterMessage {
   env: Environment;
 }
 
-/** GET, PUT and DELETE /register/:id: each carries the presented registration_access_token. */
+/**
+ * How a management request proves it speaks for the client: its registration_access_token (RFC 7592 §2),
+ * or a private_key_jwt assertion (RFC 7523) for a client that authenticates that way.
+ */
+export type ManagementProof = { token: string } | { assertion: AssertionCredentials };
+
+/** GET, PUT and DELETE /register/:id. */
 export type RegistrationMessage =
-  | { op: 'registration.get'; token: string }
-  | { op: 'registration.update'; token: string; metadata: ClientMetadata; env: Environment }
-  | { op: 'registration.delete'; token: string };
+  | { op: 'registration.get'; proof: ManagementProof }
+  | { op: 'registration.update'; proof: ManagementProof; metadata: ClientMetadata; env: Environment }
+  | { op: 'registration.delete'; proof: ManagementProof };
 
 export interface RegistrationDeps {
   store: RecordStore<ClientRecord>;
   decider: Decider;
   issuer: string;
+  /** Verifies a client assertion against the stored client (the client actor's private_key_jwt check). */
+  authenticate(creds: AssertionCredentials): Promise<ClientRecord>;
 }
 
 /** Fields policy restrictions may impose; anything else in `restrictions` is ignored. */
@@ -162,16 +171,20 @@ export async function registerClient(deps: RegistrationDeps, key: string, msg: R
   return clientInformationResponse(info);
 }
 
-/** The record when the presented registration_access_token is its own; else invalid_token (401), also for an unknown client. */
-async function authorized(deps: RegistrationDeps, key: string, token: string): Promise<{ record: ClientRecord; revision: number }> {
+/**
+ * The record when the proof is the client's: its registration_access_token (else invalid_token, 401, also
+ * for an unknown client) or a private_key_jwt assertion the client actor verifies (else invalid_client).
+ */
+async function authorized(deps: RegistrationDeps, key: string, proof: ManagementProof): Promise<{ record: ClientRecord; revision: number }> {
+  if ('assertion' in proof) await deps.authenticate(proof.assertion);
   const v = await deps.store.get(key);
-  const ok = registrationAccessTokenMatches(token, v?.value?.registration_access_token_hash);
-  if (!ok || !v?.value) throw unknownToken();
+  if ('token' in proof && !registrationAccessTokenMatches(proof.token, v?.value?.registration_access_token_hash)) throw unknownToken();
+  if (!v?.value) throw unknownToken();
   return { record: v.value, revision: v.revision };
 }
 
-export async function readRegistration(deps: RegistrationDeps, key: string, token: string): Promise<Record<string, unknown>> {
-  const { record } = await authorized(deps, key, token);
+export async function readRegistration(deps: RegistrationDeps, key: string, proof: ManagementProof): Promise<Record<string, unknown>> {
+  const { record } = await authorized(deps, key, proof);
   return clientInformationResponse({
     clientId: record.client_id,
     issuedAt: Math.floor(record.created_at / 1000),
@@ -180,8 +193,8 @@ export async function readRegistration(deps: RegistrationDeps, key: string, toke
   });
 }
 
-export async function updateRegistration(deps: RegistrationDeps, key: string, token: string, requested: ClientMetadata, env: Environment): Promise<Record<string, unknown>> {
-  const { record, revision } = await authorized(deps, key, token);
+export async function updateRegistration(deps: RegistrationDeps, key: string, proof: ManagementProof, requested: ClientMetadata, env: Environment): Promise<Record<string, unknown>> {
+  const { record, revision } = await authorized(deps, key, proof);
   const statement = record.software_statement;
   // A statement's values still bind the client (RFC 7591 §2.3): an update may not contradict them.
   const asked = statement === undefined ? requested : validateClientMetadata(applySoftwareStatement({ ...requested }, statement));
@@ -212,8 +225,8 @@ export async function updateRegistration(deps: RegistrationDeps, key: string, to
   return clientInformationResponse(info);
 }
 
-export async function deleteRegistration(deps: RegistrationDeps, key: string, token: string): Promise<null> {
-  const { revision } = await authorized(deps, key, token);
+export async function deleteRegistration(deps: RegistrationDeps, key: string, proof: ManagementProof): Promise<null> {
+  const { revision } = await authorized(deps, key, proof);
   await deps.store.delete(key, revision);
   return null;
 }

@@ -8,7 +8,7 @@ export { type ActorBehavior, ActorHost, type ActorHostOptions } from './host.js'
 export { type LeaseValue, ShardLeases } from './leases.js';
 export { KeyedMailbox } from './mailbox.js';
 export type { ClientMessage, RsDpopProof, TokenMessage } from './messages.js';
-export type { RegisterMessage, RegistrationMessage } from './client-registration.js';
+export type { ManagementProof, RegisterMessage, RegistrationMessage } from './client-registration.js';
 export { type OAuthConfig, PolicyDataView, policyDataKey } from './policy-data.js';
 export { RecordStore } from './record-store.js';
 export { RegistrationService } from './registration-service.js';

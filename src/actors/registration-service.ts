@@ -2,7 +2,7 @@
 // the client actor of the client concerned.
 import type { ClientMetadata, Environment } from '../oauth/index.js';
 import { clientActorKey } from './client-actor.js';
-import type { RegisterMessage } from './client-registration.js';
+import type { ManagementProof, RegisterMessage } from './client-registration.js';
 import type { ClientMessage } from './messages.js';
 import type { ActorRouter } from './router.js';
 
@@ -17,16 +17,16 @@ export class RegistrationService {
     return this.#call(msg.clientId, msg);
   }
 
-  read(clientId: string, token: string): Promise<Record<string, unknown>> {
-    return this.#call(clientId, { op: 'registration.get', token });
+  read(clientId: string, proof: ManagementProof): Promise<Record<string, unknown>> {
+    return this.#call(clientId, { op: 'registration.get', proof });
   }
 
-  update(clientId: string, token: string, metadata: ClientMetadata, env: Environment): Promise<Record<string, unknown>> {
-    return this.#call(clientId, { op: 'registration.update', token, metadata, env });
+  update(clientId: string, proof: ManagementProof, metadata: ClientMetadata, env: Environment): Promise<Record<string, unknown>> {
+    return this.#call(clientId, { op: 'registration.update', proof, metadata, env });
   }
 
-  delete(clientId: string, token: string): Promise<null> {
-    return this.#call(clientId, { op: 'registration.delete', token });
+  delete(clientId: string, proof: ManagementProof): Promise<null> {
+    return this.#call(clientId, { op: 'registration.delete', proof });
   }
 
   #call<R>(clientId: string, msg: ClientMessage): Promise<R> {

@@ -1,7 +1,6 @@
-// A policy pool that records every decision it makes in the audit log: a drop-in for the pool the
-// actors' Decider is given, for wiring the audit log without touching the actors. It knows no decision
-// or request id (the Decider mints the decision id after the pool answers); wiring the Decider's own
-// hook instead (see AuditLog.record) records those too.
+// A policy pool that records every decision it makes in the audit log: a drop-in for any pool, for tools
+// and tests that evaluate without the actors. It knows no decision or request id; the server gives the
+// actors' Decider the AuditLog instead (its `audit` argument), which records those too.
 import type { AuditLog } from './audit-log.js';
 import { type AuditOutcome, type AuditPhase, auditPhases } from './names.js';
 

@@ -43,6 +43,8 @@ export interface Config {
   fetchMaxBytes: number;
   fetchTimeoutMs: number;
   fetchMaxInFlight: number;
+  fetchCacheEntries: number;
+  dpopKeyCacheEntries: number;
   replayMaxAgeMs: number;
   assertionMaxLifetimeSec: number;
   dpopMaxAgeSec: number;
@@ -100,7 +102,7 @@ export const options = [
   opt({ key: 'defaultTokenTtl', env: 'PORTCULLIS_DEFAULT_TOKEN_TTL', kind: 'int', doc: 'Access token lifetime (s) when policy names none (RFC 6749 §5.1 expires_in).', default: () => 3600, min: 1 }),
   opt({ key: 'maxTokenTtl', env: 'PORTCULLIS_MAX_TOKEN_TTL', kind: 'int', doc: 'Longest access token lifetime (s) policy may grant.', default: () => 86_400, min: 1 }),
   opt({ key: 'policyWorkers', env: 'PORTCULLIS_POLICY_WORKERS', kind: 'int', doc: 'Policy worker threads.', default: () => Math.max(1, availableParallelism() - 1), min: 1, max: 256 }),
-  opt({ key: 'policyDir', env: 'PORTCULLIS_POLICY_DIR', kind: 'optional-string', doc: 'Directory of .rego compiled at start (default: the bundled policies/pbac).', default: () => undefined }),
+  opt({ key: 'policyDir', env: 'PORTCULLIS_POLICY_DIR', kind: 'optional-string', doc: 'Directory of .rego compiled at start and published as the first policy version when the policy store has none (default: the bundled policies/pbac).', default: () => undefined }),
   opt({ key: 'retryAfterSeconds', env: 'PORTCULLIS_RETRY_AFTER_SECONDS', kind: 'int', doc: 'Retry-After sent with 503 answers (RFC 9110 §10.2.3).', default: () => 1, min: 0 }),
   opt({ key: 'tokenEventsMaxAgeMs', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_AGE_MS', kind: 'int', doc: 'How long token events are kept in their stream.', default: () => 7 * 86_400_000, min: 1000 }),
   opt({ key: 'tokenEventsMaxBuffered', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_BUFFERED', kind: 'int', doc: 'Token events held for (re)sending while NATS is away; past it events are dropped and counted.', default: () => 100_000, min: 1 }),
@@ -122,6 +124,15 @@ export const options = [
   opt({ key: 'fetchMaxBytes', env: 'PORTCULLIS_FETCH_MAX_BYTES', kind: 'int', doc: 'Largest document an outbound fetch accepts (JWKS, Client ID Metadata Documents).', default: () => 65_536, min: 256 }),
   opt({ key: 'fetchTimeoutMs', env: 'PORTCULLIS_FETCH_TIMEOUT_MS', kind: 'int', doc: 'Deadline of one outbound fetch, DNS lookup to last byte.', default: () => 3000, min: 10 }),
   opt({ key: 'fetchMaxInFlight', env: 'PORTCULLIS_FETCH_MAX_IN_FLIGHT', kind: 'int', doc: 'Outbound fetches in flight at once per process; more are refused, not queued.', default: () => 16, min: 1 }),
+  opt({
+    key: 'fetchCacheEntries',
+    env: 'PORTCULLIS_FETCH_CACHE_ENTRIES',
+    kind: 'int',
+    doc: 'Fetched JWK Sets and Client ID Metadata Documents kept per process (each cached per its HTTP caching headers, 1 min to 1 day).',
+    default: () => 1000,
+    min: 1,
+  }),
+  opt({ key: 'dpopKeyCacheEntries', env: 'PORTCULLIS_DPOP_KEY_CACHE_ENTRIES', kind: 'int', doc: 'Imported DPoP proof keys kept per frontend (a key is imported once, not per proof).', default: () => 10_000, min: 1 }),
   opt({
     key: 'replayMaxAgeMs',
     env: 'PORTCULLIS_REPLAY_MAX_AGE_MS',

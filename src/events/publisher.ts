@@ -1,6 +1,5 @@
-// Publishes token events acknowledged and retried (bounded), never blocking the token path: a drop-in
-// for src/actors' TokenEvents, which publishes unacknowledged. `publish(kind, hash, record)` has the
-// same shape as TokenEvents.publish.
+// Publishes token events acknowledged and retried (bounded), never blocking the token path: the token
+// actors' TokenEventSink (src/actors), `publish(kind, hash, record)`.
 import { encode } from '../bus/index.js';
 import { type AcknowledgedPublisher, ReliablePublisher, type ReliablePublisherOptions, type ReliablePublisherStats } from '../audit/index.js';
 import { resourceServerToken, tokenEventSubject } from './subjects.js';

@@ -6,6 +6,7 @@ import { BuiltinError, operandError } from './lib/builtin-error.js';
 import { goSprintf } from './lib/go-fmt.js';
 import { cryptoBuiltins } from './lib/host-crypto.js';
 import { miscBuiltins } from './lib/host-misc.js';
+import { netBuiltins } from './lib/host-net.js';
 
 /** A host builtin receives its arguments as JSON values and returns one (undefined = Rego undefined). */
 export type HostBuiltin = (...args: unknown[]) => unknown;
@@ -38,6 +39,7 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
   const builtins: Record<string, HostBuiltin> = {
     ...cryptoBuiltins(nowNs),
     ...miscBuiltins(perEvaluation),
+    ...netBuiltins(),
     sprintf: (format, values) => (typeof format === 'string' && Array.isArray(values) ? goSprintf(format, values) : undefined),
     'time.now_ns': nowNs,
     // OPA's runtime information (config, env, version); an embedded evaluator has none to give.

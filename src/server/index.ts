@@ -168,8 +168,8 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       timeoutMs: config.fetchTimeoutMs,
       maxInFlight: config.fetchMaxInFlight,
     });
-    const keys = new JwksCache(fetcher);
-    const cimd = new ClientIdMetadataDocuments({ fetcher });
+    const keys = new JwksCache(fetcher, { maxEntries: config.fetchCacheEntries });
+    const cimd = new ClientIdMetadataDocuments({ fetcher, cache: { maxEntries: config.fetchCacheEntries } });
     const nonces = new DpopNonces({ secret: config.dpopNonceSecret !== undefined ? Buffer.from(config.dpopNonceSecret) : randomBytes(32) });
 
     const runsActors = config.role !== 'frontend';
@@ -260,7 +260,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
         nonces,
         requireNonce: config.dpopRequireNonce,
         dpopMaxAgeSec: config.dpopMaxAgeSec,
-        proofKeys: new ExpiringCache(10_000),
+        proofKeys: new ExpiringCache(config.dpopKeyCacheEntries),
         keys,
         trustedIssuers: () => policyData.softwareStatementIssuers(),
         initialAccessToken: config.registrationInitialAccessToken,

@@ -15,7 +15,8 @@ import { defaultPolicyDir } from '../../src/policy/index.js';
 import { PolicyStore, definedPaths, optionalEntrypoints, requiredEntrypoints } from '../../src/policy/store/index.js';
 import type { Bundle } from '../../src/rego/bundle/index.js';
 import { buildBundle } from '../../src/rego/index.js';
-import { startHarness, provisionWorld } from './lib/harness.js';
+import { brokenBundle } from '../policy/store/lib.js';
+import { provisionWorld, startHarness } from './lib/harness.js';
 
 /** policies/pbac with one more data field: the same decisions, another content hash (another version). */
 function pbacVariant(variant: string): Bundle {
@@ -200,4 +201,19 @@ t.test('v2 published and rolled back under load, every decision audited, events 
   const metrics = await (await fetch(`${h.url}/metrics`)).text();
   t.match(metrics, /portcullis_audit_records\{what="recorded"\} \d+/, '/metrics counts audit records');
   t.match(metrics, /portcullis_policy_bundle_swaps\{what="swaps"\} 2/, '/metrics counts the two swaps');
+
+  // A broken bundle forced into the store: the server stays on v1, says so, and keeps answering.
+  const broken = (await store.publish(brokenBundle(), { who: 'e2e', force: true })).record.version;
+  t.equal(await watcher.waitFor(broken, 10_000), false, 'the server does not switch to a broken bundle');
+  const notReady = await fetch(`${h.url}/readyz`);
+  const notReadyBody = (await notReady.json()) as { checks: { policy: { ok: boolean; detail: string } } };
+  t.equal(notReady.status, 503, '/readyz fails while the wanted version is not running');
+  t.match(notReadyBody.checks.policy.detail, `${v1} running, ${broken} wanted`, 'and names both versions');
+  const tok = await token();
+  t.equal(tok.status, 200, 'tokens are still issued');
+  const intro = await introspect(tok.body.access_token as string);
+  t.match(intro.body, { active: true, policy_version: v1, token_policy_version: v1 }, 'by v1');
+  await store.activate(v1, 'e2e');
+  for (let i = 0; i < 100 && (await fetch(`${h.url}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+  t.equal((await fetch(`${h.url}/readyz`)).status, 200, 'pointing back at v1 makes the server ready again');
 });

@@ -118,6 +118,32 @@ t.test('RFC 7591 registration with a software statement, then a token; RFC 7592 
   t.equal(after.status, 401, 'a deleted client cannot get tokens');
 });
 
+t.test('RFC 7591 private_key_jwt client: token and RFC 7592 management by its assertions', async (t) => {
+  const k = await keyPair();
+  const reg = await json('POST', '/register', {
+    software_statement: await softwareStatement(issuerKey, 'https://issuer.test', { software_id: 'sw-stmt' }),
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [k.jwk] },
+  });
+  t.equal(reg.status, 201, JSON.stringify(reg.body));
+  t.equal(reg.body.client_secret, undefined, 'no secret for private_key_jwt');
+  const id = reg.body.client_id as string;
+  const tok = await post('/token', { ...tokenForm, client_assertion_type: assertionType, client_assertion: await clientAssertion(k, id, tokenUrl) });
+  t.equal(tok.status, 200, JSON.stringify(tok.body));
+  const path = new URL(reg.body.registration_client_uri as string).pathname;
+  const q = async (aud: string) => `?${new URLSearchParams({ client_assertion_type: assertionType, client_assertion: await clientAssertion(k, id, aud) })}`;
+  const once = await q(reg.body.registration_client_uri as string);
+  const read = await json('GET', `${path}${once}`);
+  t.equal(read.status, 200, JSON.stringify(read.body));
+  t.equal(read.body.client_id, id);
+  const replay = await json('GET', `${path}${once}`);
+  t.equal(replay.status, 401, 'the assertion is single use at management too');
+  t.equal(replay.body.error, 'invalid_client');
+  const stranger = await keyPair();
+  t.equal((await json('GET', `${path}${await q(h.server.config.issuer)}`.replace(/client_assertion=[^&]+/, `client_assertion=${await clientAssertion(stranger, id, h.server.config.issuer)}`))).status, 401, 'another key');
+  t.equal((await json('DELETE', `${path}${await q(h.server.config.issuer)}`)).status, 204, 'deleted by its own assertion');
+});
+
 t.test('software statements refused: untrusted issuer, bad signature, expired, contradicted by metadata', async (t) => {
   const untrusted = await json('POST', '/register', { software_statement: await softwareStatement(otherKey, 'https://evil.test', { software_id: 'sw-x' }) });
   t.equal(untrusted.status, 400);

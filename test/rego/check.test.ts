@@ -82,6 +82,11 @@ t.test('unsafe variables: code, message, location', async (t) => {
   t.same(errors('package a\np if { every x in [1] { x > y } }'), ['p.rego:2:29: rego_unsafe_var_error: var y is unsafe']);
   t.same(errors('package a\nf(x) := y'), ['p.rego:2:9: rego_unsafe_var_error: var y is unsafe']);
   t.same(errors('package a\np if { count(x) }'), ['p.rego:2:14: rego_unsafe_var_error: var x is unsafe']);
+  // As OPA: a negated expression outputs nothing (ast/compile.go outputVarsForExpr), and each `_` is a
+  // fresh variable, so a wildcard under `not` is never bound — `opa check` reports it.
+  t.same(errors('package a\np if { not input.xs[_] == 2 }'), ['p.rego:2:21: rego_unsafe_var_error: var _ is unsafe']);
+  t.same(errors('package a\np if { not input.xs[i] == 2 }'), ['p.rego:2:21: rego_unsafe_var_error: var i is unsafe']);
+  t.same(errors('package a\np if { some i; input.xs[i]; not input.xs[i] == 2 }'), [], 'bound before the negation: safe');
 });
 
 t.test('calls: unknown functions and arity', async (t) => {

@@ -18,24 +18,6 @@ function thrown(f: () => unknown): BuiltinError | undefined {
   return undefined;
 }
 
-t.test('bits.*: non-integers and negative shift counts are type errors', async (t) => {
-  for (const name of ['bits.or', 'bits.and', 'bits.xor', 'bits.lsh', 'bits.rsh']) {
-    const err = thrown(() => call(name, 1.5, 1));
-    t.equal(err?.code, 'eval_type_error', `${name}(1.5, 1)`);
-    t.equal(err?.message, `${name}: operand 1 must be integer number but got floating-point number`);
-    t.equal(thrown(() => call(name, 1, 'x'))?.message, `${name}: operand 2 must be number but got string`);
-  }
-  t.equal(thrown(() => call('bits.negate', 0.5))?.code, 'eval_type_error');
-  for (const name of ['bits.lsh', 'bits.rsh']) {
-    const err = thrown(() => call(name, 7, -1));
-    t.equal(err?.code, 'eval_type_error', `${name}(7, -1)`);
-    t.equal(err?.message, `${name}: operand 2 must be an unsigned integer number but got a negative integer`);
-  }
-  t.equal(call('bits.lsh', 1, 3), 8);
-  t.equal(call('bits.rsh', -8, 1), -4);
-  t.equal(call('bits.negate', 5), -6);
-});
-
 t.test('numbers.range_step: a step that is not above zero is a builtin error in OPA words', async (t) => {
   for (const step of [0, -2]) {
     const err = thrown(() => call('numbers.range_step', 0, 10, step));
@@ -63,15 +45,15 @@ t.test('yaml.is_valid / json.is_valid: a non-string is false; yaml.unmarshal rai
 });
 
 t.test('through a compiled module: the code reaches RegoEvalError, and is undefined when not strict', async (t) => {
-  const source = 'package e\n\nlsh := bits.lsh(7, input.n)\n\ny := yaml.unmarshal(input.y)\n';
+  const source = 'package e\n\nlsh := numbers.range_step(0, 3, input.n)\n\ny := yaml.unmarshal(input.y)\n';
   const { wasm, diagnostics } = compileRego({ files: [{ path: 'e.rego', source }], entrypoints: ['e/lsh', 'e/y'], regoVersion: 1, strictBuiltinErrors: true });
   t.same(diagnostics, []);
   if (!wasm) return;
   const strict = await loadRegoPolicy(wasm, {}, { strictBuiltinErrors: true });
-  t.same(strict.evaluate({ n: 2 }, 'e/lsh')[0]?.result, 28);
+  t.same(strict.evaluate({ n: 2 }, 'e/lsh')[0]?.result, [0, 2]);
   const err = (() => {
     try {
-      strict.evaluate({ n: -1 }, 'e/lsh');
+      strict.evaluate({ n: 1.5 }, 'e/lsh');
     } catch (e) {
       return e;
     }
@@ -81,5 +63,5 @@ t.test('through a compiled module: the code reaches RegoEvalError, and is undefi
   t.equal((err as RegoEvalError).code, 'eval_type_error');
   t.throws(() => strict.evaluate({ y: '[1' }, 'e/y'), { code: 'eval_builtin_error', message: /^yaml\.unmarshal: yaml: line 1: did not find expected/ });
   const lenient = await loadRegoPolicy(wasm, {});
-  t.equal(lenient.evaluate({ n: -1 }, 'e/lsh')[0]?.result, undefined, 'undefined, no throw, without strict errors');
+  t.equal(lenient.evaluate({ n: 1.5 }, 'e/lsh')[0]?.result, undefined, 'undefined, no throw, without strict errors');
 });

@@ -154,6 +154,17 @@ t.test('syntax errors: exact code, message and line:col; the parser resumes at t
   t.same(errors('package p\np := "unterminated\nq := 1'), ['p.rego:2:6: rego_parse_error: non-terminated string']);
 });
 
+t.test('`with` belongs to a body expression: written in a rule head it is a parse error, never dropped', async (t) => {
+  const heads = ['p := x with input as 1 if { x := 1 }', 'p := 1 with input as 1', 'p contains 1 with input as 1', 'p[k] := 1 with input as 1 if { k := "a" }', 'default p := 1 with input as 1', 'f(x) := x with input as 1', 'p := 1 if { true } else := 2 with input as 1'];
+  for (const head of heads) {
+    const errs = errors(`package p\n${head}`);
+    t.equal(errs.length, 1, head);
+    t.match(errs[0], /^p\.rego:2:\d+: rego_parse_error: unexpected with token/, head);
+  }
+  t.match(errors('package p\np = 1 with input as 1 { true }', 0), [/^p\.rego:2:7: rego_parse_error: unexpected with token/], 'v0 too');
+  t.same(rules('p := x if { x := input with input as 1 }'), ['p := x if { assign(x, input) with input as 1 }'], 'in the body it is kept');
+});
+
 t.test('deep nesting gives a diagnostic, not a stack overflow', async (t) => {
   const deep = `package p\np := ${'['.repeat(100_000)}`;
   const d = errors(deep);

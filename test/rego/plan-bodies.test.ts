@@ -6,7 +6,7 @@ import { check } from '../../src/rego/check/index.js';
 import { parseModule } from '../../src/rego/parser/index.js';
 import { plan } from '../../src/rego/plan/index.js';
 import type { Policy } from '../../src/rego/plan/ir.js';
-import { interpret } from '../../src/rego/plan/interpret.js';
+import { interpret } from '../helpers/ir-interpreter.js';
 import { formatPolicy } from '../../src/rego/plan/print.js';
 
 function compile(source: string, entrypoints: string[]): Policy {

@@ -6,7 +6,7 @@ import { check } from '../../src/rego/check/index.js';
 import { parseModule } from '../../src/rego/parser/index.js';
 import { plan } from '../../src/rego/plan/index.js';
 import type { Block, Stmt } from '../../src/rego/plan/ir.js';
-import { interpret } from '../../src/rego/plan/interpret.js';
+import { interpret } from '../helpers/ir-interpreter.js';
 
 function maxLocal(blocks: Block[]): number {
   let max = 0;

@@ -2,9 +2,10 @@
 // or plainly where policy allows it (optionally behind an initial access token); and /register/:id
 // (RFC 7592): read, update and delete, each proving the client's registration_access_token.
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
-import { OAuthError, readClientUpdate, readRegistrationAccessToken, readRegistrationRequest } from '../../oauth/index.js';
+import type { ManagementProof } from '../../actors/index.js';
+import { OAuthError, type Params, readClientAssertion, readClientUpdate, readRegistrationAccessToken, readRegistrationRequest } from '../../oauth/index.js';
 import { type FrontendContext, environmentFor, renderOptions } from '../context.js';
-import { MediaTypeError, mediaType } from '../lib/body.js';
+import { MediaTypeError, mediaType, parseForm } from '../lib/body.js';
 import { type Exchange, readBody } from '../lib/http.js';
 import { type Answer, answer } from '../lib/respond.js';
 import type { ProtocolServices } from '../protocol.js';
@@ -64,6 +65,29 @@ export function register(ex: Exchange, ctx: FrontendContext): void {
   });
 }
 
+/** The assertion fields of a management request: the query (GET, DELETE) or the JSON body (PUT). */
+function assertionParams(query: string, body: unknown): Params {
+  const params = parseForm(Buffer.from(query, 'utf8'));
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const b = body as Record<string, unknown>;
+    for (const f of ['client_assertion_type', 'client_assertion'] as const) if (typeof b[f] === 'string') params.set(f, [b[f] as string]);
+  }
+  return params;
+}
+
+/**
+ * The registration_access_token (RFC 7592 §2), or else a private_key_jwt assertion (RFC 7523) naming this
+ * client, its `aud` the issuer or this registration_client_uri.
+ */
+function managementProof(ex: Exchange, ctx: FrontendContext, clientId: string, body: unknown): ManagementProof {
+  const params = assertionParams(ex.info.query, body);
+  const a = ex.info.authorization === undefined ? readClientAssertion(params) : undefined;
+  if (a === undefined) return { token: readRegistrationAccessToken(ex.info.authorization) };
+  if (a.clientId !== clientId) throw new OAuthError('invalid_client', 'the client_assertion names another client');
+  const endpoint = `${ctx.config.issuer.replace(/\/+$/, '')}/register/${encodeURIComponent(clientId)}`;
+  return { assertion: { method: 'private_key_jwt', clientId, assertion: a.assertion, endpoint } };
+}
+
 /** GET, PUT, DELETE /register/:id */
 export function registration(ex: Exchange, ctx: FrontendContext): void {
   const body = readBody(ex, ctx.config.bodyLimitBytes, ctx.config.requestTimeoutMs);
@@ -75,15 +99,21 @@ export function registration(ex: Exchange, ctx: FrontendContext): void {
     } catch {
       throw new OAuthError('invalid_request', 'the client id in the URL has a malformed percent-encoding');
     }
-    const token = readRegistrationAccessToken(ex.info.authorization);
     const method = ex.info.method.toUpperCase();
-    if (method === 'GET') return { status: 200, body: await p.registrations.read(clientId, token) };
+    if (method === 'GET') return { status: 200, body: await p.registrations.read(clientId, managementProof(ex, ctx, clientId, undefined)) };
     if (method === 'PUT') {
-      const metadata = readClientUpdate(await readJson(ex, body), clientId);
-      return { status: 200, body: await p.registrations.update(clientId, token, metadata, environmentFor(ctx, ex.info)) };
+      const json = await readJson(ex, body);
+      const proof = managementProof(ex, ctx, clientId, json);
+      const fields = typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...(json as Record<string, unknown>) } : json;
+      if (fields !== json) {
+        delete (fields as Record<string, unknown>).client_assertion_type;
+        delete (fields as Record<string, unknown>).client_assertion;
+      }
+      const metadata = readClientUpdate(fields, clientId);
+      return { status: 200, body: await p.registrations.update(clientId, proof, metadata, environmentFor(ctx, ex.info)) };
     }
     if (method === 'DELETE') {
-      await p.registrations.delete(clientId, token);
+      await p.registrations.delete(clientId, managementProof(ex, ctx, clientId, undefined));
       return { status: 204 };
     }
     throw new OAuthError('invalid_request', `${method} is not allowed here; use GET, PUT or DELETE`, { status: 405 });

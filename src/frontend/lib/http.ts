@@ -131,8 +131,9 @@ export function readBody(ex: Exchange, limit: number, timeoutMs: number): Promis
         fail(new BodyError(413, `the request body is larger than ${limit} bytes`));
         return;
       }
-      // uWS reuses the chunk's memory after this callback: copy it.
-      chunks.push(Buffer.from(chunk.slice(0)));
+      // uWS reuses the chunk's memory after this callback: copy it. Copying through a view lands small
+      // bodies in Buffer's pool; `chunk.slice(0)` would allocate a new ArrayBuffer per request (~1 µs more).
+      chunks.push(Buffer.from(new Uint8Array(chunk)));
       if (!isLast) {
         if (!slow) {
           slow = { ex, deadline: Date.now() + timeoutMs, reject: fail };

@@ -1,5 +1,5 @@
-// Host builtins of OPA's bits, numbers, semver, uuid and rand families that the Wasm runtime does not
-// compile in. Random ones are fixed per evaluation, as OPA caches them per query.
+// Host builtins of OPA's numbers, semver, uuid and rand families that the Wasm runtime (like OPA's) does
+// not compile in. Random ones are fixed per evaluation, as OPA caches them per query.
 import { randomInt, randomUUID } from 'node:crypto';
 import { BuiltinError, operandError } from './builtin-error.js';
 
@@ -14,21 +14,11 @@ function int(v: unknown, name: string, pos: number): bigint {
   return BigInt(v);
 }
 
-/** OPA's builtins.UIntOperand: shift counts must not be negative. */
-function uint(v: unknown, name: string, pos: number): bigint {
-  const n = int(v, name, pos);
-  if (n < 0n) throw operandError(`${name}: operand ${pos} must be an unsigned integer number but got a negative integer`);
-  return n;
-}
-
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   return typeof v === 'object' ? 'object' : typeof v;
 }
-
-const bits2 = (name: string, op: (a: bigint, b: bigint) => bigint): Builtin => (a, b) => Number(op(int(a, name, 1), int(b, name, 2)));
-const shift = (name: string, op: (a: bigint, n: bigint) => bigint): Builtin => (a, n) => Number(op(int(a, name, 1), uint(n, name, 2)));
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
@@ -60,12 +50,6 @@ function semverCompare(a: RegExpExecArray, b: RegExpExecArray): number {
 
 export function miscBuiltins(perEvaluation: PerEvaluation): Record<string, Builtin> {
   return {
-    'bits.or': bits2('bits.or', (a, b) => a | b),
-    'bits.and': bits2('bits.and', (a, b) => a & b),
-    'bits.xor': bits2('bits.xor', (a, b) => a ^ b),
-    'bits.lsh': shift('bits.lsh', (a, n) => a << n),
-    'bits.rsh': shift('bits.rsh', (a, n) => a >> n),
-    'bits.negate': (a) => Number(~int(a, 'bits.negate', 1)),
     'numbers.range_step': (a, b, step) => {
       const from = int(a, 'numbers.range_step', 1);
       const to = int(b, 'numbers.range_step', 2);

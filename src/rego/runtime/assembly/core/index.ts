@@ -12,3 +12,5 @@ export {
   b_is_number, b_is_string, b_is_boolean, b_is_array, b_is_set, b_is_object, b_is_null, b_type_name,
 } from './types';
 export { b_walk } from './walk';
+export { b_bits_or, b_bits_and, b_bits_xor, b_bits_negate, b_bits_lsh, b_bits_rsh } from './bits';
+export { b_graph_reachable } from './graph';

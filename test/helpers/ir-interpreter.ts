@@ -1,6 +1,6 @@
-// A reference interpreter of the IR: the statement semantics of ir.ts made executable, with a small set
-// of builtins. It tests the planner without the Wasm back end, and can serve the back end as an oracle.
-import type { Block, Func, Operand, Plan, Policy, Stmt } from './ir.js';
+// A reference interpreter of the IR, for tests only: the statement semantics of src/rego/plan/ir.ts made
+// executable, with a small set of builtins. It tests the planner without the Wasm back end, and serves it as an oracle.
+import type { Block, Func, Operand, Plan, Policy, Stmt } from '../../src/rego/plan/ir.js';
 
 export type RValue = null | boolean | number | string | RValue[] | RObject | RSet;
 
