@@ -32,13 +32,33 @@ export interface TokenEventSink {
   publish(kind: 'issued' | 'revoked' | 'consumed', hash: string, record: TokenRecord): void;
 }
 
+/**
+ * The owner's expiry schedule (src/events' OwnerExpiryAnnouncer): tokens this host's shards mint or load,
+ * announced `expired` when due; must not block or throw.
+ */
+export interface TokenExpirySchedule {
+  track(hash: string, record: TokenRecord): void;
+  forget(hash: string): void;
+  releaseShard(shard: number): void;
+}
+
 export interface TokenActorOptions {
   store: RecordStore<TokenRecord>;
   decider: Decider;
   events: TokenEventSink;
+  /** Absent: this host announces no `expired` events. */
+  expiry?: TokenExpirySchedule;
   issuer: string;
   /** Checks DPoP proofs resource servers forward at introspection (RFC 9449 §7); absent: such proofs are refused. */
   rsProofs?: { replay: ReplayStore; maxAgeSec: number };
+}
+
+/**
+ * Inactive because policy said no: the reason travels to the edge so forward-auth can answer 403 instead of
+ * 401; /introspect strips it (RFC 7662 §2.2: an inactive answer carries nothing more).
+ */
+function deniedByPolicy(reason: unknown): IntrospectionResponse {
+  return { active: false, denied_reason: typeof reason === 'string' && reason !== '' ? reason : 'denied by policy' };
 }
 
 export class TokenActor implements ActorBehavior {
@@ -63,6 +83,7 @@ export class TokenActor implements ActorBehavior {
 
   releaseShard(shard: number): void {
     this.#o.store.releaseShard(shard);
+    this.#o.expiry?.releaseShard(shard);
   }
 
   releaseAll(): void {
@@ -72,6 +93,7 @@ export class TokenActor implements ActorBehavior {
   async #store(hash: string, record: TokenRecord): Promise<null> {
     await this.#o.store.create(hash, record);
     this.#o.events.publish('issued', hash, record);
+    this.#o.expiry?.track(hash, record);
     return null;
   }
 
@@ -85,12 +107,14 @@ export class TokenActor implements ActorBehavior {
     const v = await this.#o.store.get(hash);
     const record = v?.value;
     if (!record || tokenState(record, env.time_unix) !== 'active') return inactive;
+    // Loaded by this owner (maybe after a takeover the catch-up missed): its expiry is ours to announce.
+    this.#o.expiry?.track(hash, record);
     const rs = bindingFor(record, callerServers);
     if (!rs) return inactive;
     if (dpop !== undefined) await this.#checkRsProof(record, dpop);
     if (record.jit_single_use) return this.#mailbox.run(hash, () => this.#introspectSingleUse(hash, callerServers, rsContext, env));
     const decided = await this.#o.decider.decide('introspect', buildIntrospectInput(record, rs, rsContext, env));
-    if (!decided.decision.allow) return inactive;
+    if (!decided.decision.allow) return deniedByPolicy(decided.decision.reason);
     return activeResponse(record, decided.decision, decided.decisionId, decided.version, this.#o.issuer);
   }
 
@@ -120,7 +144,7 @@ export class TokenActor implements ActorBehavior {
     const rs = bindingFor(record, callerServers);
     if (!rs) return inactive;
     const decided = await this.#o.decider.decide('introspect', buildIntrospectInput(record, rs, rsContext, env));
-    if (!decided.decision.allow) return inactive;
+    if (!decided.decision.allow) return deniedByPolicy(decided.decision.reason);
     const consumed: TokenRecord = { ...record, consumed_at: Date.now() };
     try {
       await this.#o.store.write(hash, consumed, v.revision);
@@ -130,6 +154,7 @@ export class TokenActor implements ActorBehavior {
       throw err;
     }
     this.#o.events.publish('consumed', hash, consumed);
+    this.#o.expiry?.forget(hash);
     return activeResponse(record, decided.decision, decided.decisionId, decided.version, this.#o.issuer);
   }
 
@@ -145,6 +170,7 @@ export class TokenActor implements ActorBehavior {
       return this.#revoke(hash, clientId); // changed under us (consumed or revoked elsewhere): look again
     }
     this.#o.events.publish('revoked', hash, revoked);
+    this.#o.expiry?.forget(hash);
     return null;
   }
 }

@@ -92,7 +92,8 @@ export interface ActiveIntrospection {
   jit_single_use?: true;
 }
 
-export type IntrospectionResponse = ActiveIntrospection | { active: false };
+/** `denied_reason` is internal (set when policy denied; read by forward-auth, never sent by /introspect). */
+export type IntrospectionResponse = ActiveIntrospection | { active: false; denied_reason?: string };
 
 export const inactive: IntrospectionResponse = Object.freeze({ active: false as const });
 

@@ -5,6 +5,7 @@ import { parseDocument, stringify as stringifyYaml, type YAMLError } from 'yaml'
 import { BuiltinError, operandError } from './lib/builtin-error.js';
 import { goSprintf } from './lib/go-fmt.js';
 import { cryptoBuiltins } from './lib/host-crypto.js';
+import { graphBuiltins } from './lib/host-graph.js';
 import { miscBuiltins } from './lib/host-misc.js';
 import { netBuiltins } from './lib/host-net.js';
 
@@ -40,6 +41,7 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
     ...cryptoBuiltins(nowNs),
     ...miscBuiltins(perEvaluation),
     ...netBuiltins(),
+    ...graphBuiltins(),
     sprintf: (format, values) => (typeof format === 'string' && Array.isArray(values) ? goSprintf(format, values) : undefined),
     'time.now_ns': nowNs,
     // OPA's runtime information (config, env, version); an embedded evaluator has none to give.

@@ -2,7 +2,7 @@
 // transaction context (`rs_context`), which policy sees at the introspect phase, and the DPoP proof it
 // received with the token (`dpop_proof`, with `dpop_htm` and `dpop_htu` of its request) for Portcullis
 // to check against the token's key binding (RFC 9449 §7).
-import { OAuthError, type Params, readClientAuthentication, readIntrospectionRequest, single } from '../../oauth/index.js';
+import { OAuthError, type Params, inactive, readClientAuthentication, readIntrospectionRequest, single } from '../../oauth/index.js';
 import type { RsDpopProof } from '../../actors/index.js';
 import { type FrontendContext, environmentFor, renderOptions } from '../context.js';
 import { parseParams } from '../lib/body.js';
@@ -27,6 +27,6 @@ export function introspect(ex: Exchange, ctx: FrontendContext): void {
     const creds = readClientAuthentication(ex.info.authorization, params, endpointUrl(ctx, '/introspect'));
     const req = readIntrospectionRequest(params, objects.rs_context);
     const res = await ctx.tokens.introspect(creds, req.token, req.rsContext, environmentFor(ctx, ex.info), readRsProof(params));
-    return { status: 200, body: res };
+    return { status: 200, body: res.active ? res : inactive };
   });
 }
