@@ -7,7 +7,7 @@ import { type Decided, OAuthError, type PolicyInput, normalizeDecision } from '.
 
 /** The part of src/policy's PolicyPool the actors use. */
 export interface DecisionPool {
-  decide(entrypoint: string, input: unknown): Promise<{ result: unknown; version: string; latencyUs: number }>;
+  decide(entrypoint: string, input: unknown): Promise<{ result: unknown; version: string; latencyUs: number; inputJson?: string | undefined }>;
   setData(data: unknown): Promise<void>;
 }
 
@@ -24,6 +24,8 @@ export interface DecisionRecorder {
     phase: DecisionPhase;
     outcome: 'allow' | 'deny' | 'error';
     input: unknown;
+    /** The input as the pool's JSON text, when it has it: recorded as is, not encoded again. */
+    inputJson?: string | undefined;
     output: unknown;
     policyVersion: string | null;
     latencyUs: number;
@@ -47,7 +49,7 @@ export class Decider {
     // Named before it is made, so the audit record and the answer carry the same id.
     const decisionId = randomUUID();
     const t0 = performance.now();
-    let out: { result: unknown; version: string; latencyUs: number };
+    let out: { result: unknown; version: string; latencyUs: number; inputJson?: string | undefined };
     try {
       out = await this.#pool.decide(entrypoints[phase], input);
     } catch (err) {
@@ -70,7 +72,7 @@ export class Decider {
     const decision = normalizeDecision(out.result);
     const outcome = decision.allow ? 'allow' : 'deny';
     this.#observe?.(phase, outcome, out.latencyUs);
-    this.#audit?.record({ phase, outcome, input, output: out.result, policyVersion: out.version, latencyUs: out.latencyUs, decisionId, requestId: requestIdOf(input) });
+    this.#audit?.record({ phase, outcome, input, inputJson: out.inputJson, output: out.result, policyVersion: out.version, latencyUs: out.latencyUs, decisionId, requestId: requestIdOf(input) });
     return { decision, decisionId, version: out.version };
   }
 }

@@ -91,8 +91,12 @@ export class TokenActor implements ActorBehavior {
   }
 
   async #store(hash: string, record: TokenRecord): Promise<null> {
-    await this.#o.store.create(hash, record);
+    // The event leaves in the same pipelined batch as the record's write (one socket write, one turn).
+    // Should the write fail, the event names a token no client ever received: harmless to a subscriber,
+    // and it costs nothing in the common case, where waiting for the write would cost a turn per token.
+    const written = this.#o.store.create(hash, record);
     this.#o.events.publish('issued', hash, record);
+    await written;
     this.#o.expiry?.track(hash, record);
     return null;
   }

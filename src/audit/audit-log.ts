@@ -57,10 +57,11 @@ export class AuditLog {
       request_id: e.requestId ?? null,
       policy_version: e.policyVersion,
       latency_us: Math.round(e.latencyUs),
-      input: e.input,
+      input: e.inputJson === undefined ? e.input : undefined,
       output: e.output,
       host: this.#host,
     };
+    if (e.inputJson !== undefined) record.input_json = e.inputJson;
     let subject: string;
     try {
       subject = auditSubject(record.phase, record.outcome, record.client_id);

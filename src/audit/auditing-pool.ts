@@ -5,7 +5,7 @@ import type { AuditLog } from './audit-log.js';
 import { type AuditOutcome, type AuditPhase, auditPhases } from './names.js';
 
 export interface DecidingPool {
-  decide(entrypoint: string, input: unknown): Promise<{ result: unknown; version: string; latencyUs: number }>;
+  decide(entrypoint: string, input: unknown): Promise<{ result: unknown; version: string; latencyUs: number; inputJson?: string | undefined }>;
   setData(data: unknown): Promise<void>;
 }
 
@@ -27,7 +27,7 @@ export function auditingPool<P extends DecidingPool>(pool: P, audit: AuditLog): 
     const t0 = performance.now();
     try {
       const r = await pool.decide(entrypoint, input);
-      audit.record({ phase: phaseOf(entrypoint, input), outcome: outcomeOf(r.result), input, output: r.result, policyVersion: r.version, latencyUs: r.latencyUs });
+      audit.record({ phase: phaseOf(entrypoint, input), outcome: outcomeOf(r.result), input, inputJson: r.inputJson, output: r.result, policyVersion: r.version, latencyUs: r.latencyUs });
       return r;
     } catch (err) {
       const e = err as { code?: unknown; message?: unknown };

@@ -92,7 +92,18 @@ function entriesOf(m: JsMsg, from = 0): AuditEntry[] {
   const out: AuditEntry[] = [];
   for (let i = from; i < records.length; i++) {
     const record = records[i];
-    if (record && typeof record === 'object' && typeof record.id === 'string') out.push({ seq: m.seq, index: i, cursor: cursorOf(m.seq, i + 1), stored, record });
+    if (record && typeof record === 'object' && typeof record.id === 'string') {
+      // Written with the input as the pool's JSON text (./record.ts): read back as the input itself.
+      if (typeof record.input_json === 'string') {
+        try {
+          record.input = JSON.parse(record.input_json);
+        } catch {
+          record.input = null;
+        }
+        delete record.input_json;
+      }
+      out.push({ seq: m.seq, index: i, cursor: cursorOf(m.seq, i + 1), stored, record });
+    }
   }
   return out;
 }

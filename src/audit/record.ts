@@ -19,6 +19,11 @@ export interface AuditRecord {
   latency_us: number;
   /** The full policy input. Never holds a token value: token actors pass its hash only. */
   input: unknown;
+  /**
+   * As written: the input as the JSON text the policy pool already made for the worker, `input` then
+   * left undefined (no second encoding per decision). Queries parse it back into `input`.
+   */
+  input_json?: string;
   /** The full policy output (the decision), or `{ error: { code, message } }` when it failed. */
   output: unknown;
   /** The host that made it. */
@@ -42,6 +47,8 @@ export interface DecisionAuditEntry {
   phase: AuditPhase;
   outcome: AuditOutcome;
   input: unknown;
+  /** `input` as JSON text, when the caller has it already: stored instead of encoding `input` again. */
+  inputJson?: string | undefined;
   output: unknown;
   policyVersion: string | null;
   latencyUs: number;

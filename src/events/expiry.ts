@@ -79,6 +79,11 @@ export class TokenExpiryAnnouncer {
       m.term('not a token event');
       return;
     }
+    // Decodes, but not as an event (foreign publisher): dropped, not a crash of the loop or a nak forever.
+    if (typeof e !== 'object' || e === null || typeof e.token_hash !== 'string' || !/^[0-9a-f]{64}$/.test(e.token_hash) || typeof e.exp !== 'number' || !Number.isFinite(e.exp)) {
+      m.term('not a token event');
+      return;
+    }
     const now = Date.now();
     const expMs = e.exp * 1000;
     if (expMs > now) {

@@ -29,6 +29,15 @@ export interface TokenEventStream extends AsyncIterable<ReceivedTokenEvent> {
   stop(): void;
 }
 
+const eventTypes: ReadonlySet<unknown> = new Set(['issued', 'revoked', 'consumed', 'expired']);
+
+/** The shape readers rely on: an object with a known `type` and a hex SHA-256 `token_hash`. */
+function isTokenEvent(v: unknown): v is TokenEvent {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  return eventTypes.has(e.type) && typeof e.token_hash === 'string' && /^[0-9a-f]{64}$/.test(e.token_hash);
+}
+
 export async function subscribeTokenEvents(bus: BusConnection, sub: TokenEventSubscription = {}): Promise<TokenEventStream> {
   const kinds = sub.kinds && sub.kinds.length > 0 ? new Set(sub.kinds) : undefined;
   const onlyKind = kinds?.size === 1 ? [...kinds][0] : undefined;
@@ -65,6 +74,7 @@ export async function subscribeTokenEvents(bus: BusConnection, sub: TokenEventSu
         } catch {
           continue; // not an event (foreign publisher)
         }
+        if (!isTokenEvent(event)) continue; // decodes, but is not an event: skipped, never a crash
         if (kinds && !kinds.has(event.type)) continue;
         yield { seq: m.seq, subject: m.subject, event };
       }

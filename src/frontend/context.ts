@@ -52,6 +52,8 @@ export function renderOptions(ctx: FrontendContext, challenge: string): RenderOp
   return {
     retryAfterSeconds: ctx.config.retryAfterSeconds,
     challenge,
+    // The body may take requestTimeoutMs and the actor calls as long again; then a margin.
+    deadlineMs: 2 * ctx.config.requestTimeoutMs + 1000,
     onDone: (e, o, s) => ctx.metrics.done(e, o, s),
     onInternalError: (err) => ctx.logError(err),
   };

@@ -89,6 +89,11 @@ async function forwardAuth(ex: Exchange, ctx: FrontendContext, h: ForwardAuthHea
   }
   const dpop = presented.scheme === 'DPoP' ? { proof: h.dpop, method: original.method, url: proofUrl(original) } : undefined;
   const res = await ctx.tokens.introspect(gateway, presented.token, rsContext, environmentFor(ctx, ex.info), dpop);
+  if (res.active && res.cnf !== undefined && dpop === undefined) {
+    // RFC 9449 §7.2: a DPoP-bound token is not a bearer token; without its proof it proves nothing.
+    done(ex, ctx, 401, 'invalid_token', { 'WWW-Authenticate': challenge('invalid_token', 'a DPoP-bound token needs the DPoP scheme and a proof', 'DPoP') }, JSON.stringify({ error: 'invalid_token' }));
+    return;
+  }
   if (res.active) {
     done(ex, ctx, 200, 'allow', obligationHeaders(res));
     return;

@@ -49,6 +49,8 @@ export interface GatewayOptions {
   introspectionTimeoutMs?: number;
   /** Token records fetched from KV at once while replaying. Default 64. */
   fetchConcurrency?: number;
+  /** Token records waiting to be fetched; past it an `issued` event is dropped (that token introspects on a miss). Default 10 000. */
+  maxFetchQueue?: number;
   /**
    * The bundle to decide with while no version is published in the policy store; default: policies/pbac
    * compiled now, as the server does (pass the server's own bundle when it was started with one).
@@ -68,6 +70,10 @@ export interface GatewayStats {
   policyVersion: string;
   /** Events still to replay when the subscription started. */
   replayBacklog: number;
+  /** Token records waiting to be fetched from KV. */
+  fetchQueued: number;
+  /** `issued` events dropped because the fetch queue was full. */
+  fetchesDropped: number;
 }
 
 const introspectEntrypoint = entrypoints.introspect;
@@ -88,6 +94,7 @@ export class Gateway {
   readonly #learnt = new Set<(hash: string) => void>();
   #fetching = 0;
   #fetchQueue: string[] = [];
+  fetchesDropped = 0;
   #stopped = false;
   localChecks = 0;
   introspections = 0;
@@ -130,6 +137,7 @@ export class Gateway {
       userAgent: opts.userAgent ?? 'portcullis-gateway',
       introspectionTimeoutMs: opts.introspectionTimeoutMs ?? 3000,
       fetchConcurrency: opts.fetchConcurrency ?? 64,
+      maxFetchQueue: opts.maxFetchQueue ?? 10_000,
       log: opts.log ?? ((line: string) => console.error(line)),
     };
     const bus = await connectBus({ servers: o.natsUrl, name: `portcullis-gateway-${o.clientId}` });
@@ -184,7 +192,8 @@ export class Gateway {
   /** Reads a token's record from KV (bounded concurrency) and keeps it while it is active. */
   #fetch(hash: string): void {
     if (this.#fetching >= this.#o.fetchConcurrency) {
-      this.#fetchQueue.push(hash);
+      if (this.#fetchQueue.length >= this.#o.maxFetchQueue) this.fetchesDropped++;
+      else this.#fetchQueue.push(hash);
       return;
     }
     this.#fetching++;
@@ -263,6 +272,8 @@ export class Gateway {
       recordsLearnt: this.recordsLearnt,
       policyVersion: this.#policy.version,
       replayBacklog: this.replayBacklog,
+      fetchQueued: this.#fetchQueue.length,
+      fetchesDropped: this.fetchesDropped,
     };
   }
 

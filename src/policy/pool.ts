@@ -322,7 +322,7 @@ export class PolicyPool {
       } else if (p.raw) {
         p.resolve({ resultSet: r.resultSet, version: spec.bundleVersion, latencyUs });
       } else {
-        p.resolve({ result: toDecision(r.resultSet), version: spec.bundleVersion, latencyUs });
+        p.resolve({ result: toDecision(r.resultSet), version: spec.bundleVersion, latencyUs, inputJson: p.inputJson });
       }
     }
     if (this.#pending.length > 0) this.#flush();

@@ -38,6 +38,8 @@ export interface DecisionResult {
   version: string;
   /** From `decide()` to the answer, queueing included, in microseconds. */
   latencyUs: number;
+  /** The input as the pool encoded it for the worker (JSON), so a recorder need not encode it again. */
+  inputJson?: string | undefined;
 }
 
 /** The raw OPA result set of one evaluation (`[{result: …}]`, or `[]` when undefined). */

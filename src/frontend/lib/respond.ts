@@ -1,7 +1,7 @@
 // Answers and errors in the OAuth wire form: JSON with `Cache-Control: no-store`, RFC 6749 §5.2 error
 // bodies, `WWW-Authenticate` on 401, and 503 + `Retry-After` when NATS or the policy workers fail.
 import { AdminError } from '../../actors/index.js';
-import { BusError } from '../../bus/index.js';
+import { BusError, timedOut } from '../../bus/index.js';
 import { OAuthError } from '../../oauth/index.js';
 import { BodyError, type Exchange, type Headers, send } from './http.js';
 
@@ -15,6 +15,8 @@ export interface RenderOptions {
   retryAfterSeconds: number;
   /** Challenge for 401 answers at this endpoint, e.g. `Basic realm="portcullis"`. */
   challenge: string;
+  /** Longest a request may take from arrival to answer, ms; past it the answer is 503 (absent: no deadline). */
+  deadlineMs?: number;
   onDone(endpoint: string, outcome: string, seconds: number): void;
   onInternalError(err: unknown): void;
 }
@@ -62,10 +64,25 @@ export function sendAnswer(ex: Exchange, endpoint: string, a: Answer, opts: Rend
   opts.onDone(endpoint, String(a.status), (performance.now() - ex.info.t0) / 1000);
 }
 
-/** Runs `work` and answers with its result or its error. */
+/**
+ * Runs `work` and answers with its result or its error, or with 503 when it has not settled by the
+ * deadline (a worker or an in-process actor call has no deadline of its own): never a hang.
+ */
 export function answer(ex: Exchange, endpoint: string, opts: RenderOptions, work: () => Promise<Answer>): void {
+  const timer =
+    opts.deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          if (!ex.done) sendError(ex, endpoint, timedOut(`${endpoint} did not complete within ${opts.deadlineMs} ms`), opts);
+        }, opts.deadlineMs);
   work().then(
-    (a) => sendAnswer(ex, endpoint, a, opts),
-    (err: unknown) => sendError(ex, endpoint, err, opts),
+    (a) => {
+      clearTimeout(timer);
+      if (!ex.done) sendAnswer(ex, endpoint, a, opts);
+    },
+    (err: unknown) => {
+      clearTimeout(timer);
+      if (!ex.done) sendError(ex, endpoint, err, opts);
+    },
   );
 }
