@@ -12,21 +12,10 @@ import { nginxBinary, startNginx } from '../test/frontend/lib/nginx.js';
 import { startNats } from './lib/nats.js';
 import { cpuSeconds } from './lib/proc.js';
 import { freePort } from './lib/ports.js';
+import { basic, post } from './lib/target.js';
 import { runWrk } from './lib/wrk.js';
 
 const indicator = 'https://orders.bench.example';
-const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
-async function post(url: string, auth: string, path: string, body: Record<string, unknown>, json = true): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { Authorization: auth, 'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
-    body: json ? JSON.stringify(body) : new URLSearchParams(body as Record<string, string>).toString(),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

@@ -7,21 +7,10 @@ import { serveProcess, type ServeProcess, waitFor200 } from '../test/cluster/lib
 import { startNats } from './lib/nats.js';
 import { cpuSeconds } from './lib/proc.js';
 import { freePort } from './lib/ports.js';
+import { basic, post } from './lib/target.js';
 import { runWrk, type HttpRequestSpec } from './lib/wrk.js';
 
 const indicator = 'https://api.scale.example';
-const basic = (id: string, secret: string): string => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
-async function post(url: string, auth: string, path: string, body: unknown, json = true): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { Authorization: auth, 'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
-    body: json ? JSON.stringify(body) : new URLSearchParams(body as Record<string, string>).toString(),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
 
 interface Phase {
   label: string;

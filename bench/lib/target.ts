@@ -36,6 +36,18 @@ export async function postForm(url: string, authorization: string, form: Record<
   return JSON.parse(text) as Record<string, unknown>;
 }
 
+/** POSTs `body` as JSON (or, with `json` false, as a form) to `url` + `path` and returns the JSON reply, failing on a non-2xx status. */
+export async function post(url: string, authorization: string, path: string, body: unknown, json = true): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { Authorization: authorization, 'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+    body: json ? JSON.stringify(body) : new URLSearchParams(body as Record<string, string>).toString(),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
 /** Mints tokens `parallel` at a time. */
 export async function mintTokens(count: number, mint: () => Promise<string>, parallel = 16): Promise<string[]> {
   const out: string[] = [];

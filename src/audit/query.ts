@@ -79,11 +79,14 @@ function matches(r: AuditRecord, f: AuditFilter): boolean {
   return (f.since === undefined || r.at >= f.since) && (f.until === undefined || r.at <= f.until) && (f.decisionId === undefined || r.decision_id === f.decisionId);
 }
 
+const textDecoder = new TextDecoder();
+
 /** The records of one message (a batch; a lone record is read as a batch of one), from `from` on. */
 function entriesOf(m: JsMsg, from = 0): AuditEntry[] {
   let v: unknown;
   try {
-    v = decode<unknown>(m.data);
+    // Batches are JSON arrays (./audit-log.ts); msgpack, as earlier versions wrote them, never starts with `[`.
+    v = m.data[0] === 0x5b ? JSON.parse(textDecoder.decode(m.data)) : decode<unknown>(m.data);
   } catch {
     return []; // not a record (foreign publisher): skip it
   }

@@ -20,10 +20,10 @@ export interface AuditRecord {
   /** The full policy input. Never holds a token value: token actors pass its hash only. */
   input: unknown;
   /**
-   * As written: the input as the JSON text the policy pool already made for the worker, `input` then
-   * left undefined (no second encoding per decision). Queries parse it back into `input`.
+   * Before encoding: the input as the JSON text the policy pool already made for its worker, `input` then
+   * left undefined; the batch encoder splices the text in as `input` (no second encoding per decision).
    */
-  input_json?: string;
+  input_json?: string | undefined;
   /** The full policy output (the decision), or `{ error: { code, message } }` when it failed. */
   output: unknown;
   /** The host that made it. */

@@ -70,7 +70,15 @@ export function serve<I, O>(
         onError?.(e);
         return;
       }
-      handler(payload).then(
+      // A handler that throws before returning its promise (a payload not of the expected shape) must not
+      // throw out of this callback: that closes the connection's reader, and every responder with it.
+      let result: Promise<O>;
+      try {
+        result = Promise.resolve(handler(payload));
+      } catch (e) {
+        result = Promise.reject(e);
+      }
+      result.then(
         (value) => msg.respond(encode({ ok: true, value } satisfies Reply<O>)),
         (e: unknown) => {
           const error = toEnvelope(e);

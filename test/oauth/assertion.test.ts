@@ -3,10 +3,10 @@
 // replay for the assertion's lifetime.
 import t from 'tap';
 import { jwtBearerAssertionType, readClientAssertion, verifyClientAssertion } from '../../src/oauth/assertion/index.js';
-import { OAuthError } from '../../src/oauth/errors.js';
 import { BoundedFetcher, JwksCache } from '../../src/oauth/fetch/index.js';
 import { MemoryReplayStore } from '../../src/oauth/replay/index.js';
 import { clientAssertion, clientAssertion as signAssertion, json, makeKey, startLoopbackServer } from '../helpers/oauth-keys.js';
+import { code, syncCode } from '../helpers/oauth-outcome.js';
 
 const issuer = 'https://as.example';
 const tokenEndpoint = 'https://as.example/token';
@@ -22,25 +22,6 @@ const k1 = await makeKey('ES256');
 const k2 = await makeKey('PS256');
 const inline = { client_id: 'svc-inline', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [k1.publicJwk] } };
 
-function syncCode(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (err) {
-    if (err instanceof OAuthError) return err.error;
-    throw err;
-  }
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof OAuthError) return `${err.error}: ${err.description}`;
-    throw err;
-  }
-}
 const params = (o: Record<string, string>) => new Map(Object.entries(o).map(([k, v]) => [k, [v]]));
 
 t.test('readClientAssertion finds the client and checks the type', async (t) => {

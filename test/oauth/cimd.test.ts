@@ -4,9 +4,9 @@
 // through the allowlist and the explicit allowHttp test option.
 import t from 'tap';
 import { ClientIdMetadataDocuments, checkClientIdUrl, isClientIdUrl } from '../../src/oauth/cimd/index.js';
-import { OAuthError } from '../../src/oauth/errors.js';
 import { BoundedFetcher, isNonPublicAddress } from '../../src/oauth/fetch/index.js';
 import { json, startLoopbackServer } from '../helpers/oauth-keys.js';
+import { code } from '../helpers/oauth-outcome.js';
 
 const srv = await startLoopbackServer();
 t.teardown(() => srv.close());
@@ -21,16 +21,6 @@ const doc = (path: string, extra: Record<string, unknown> = {}) => ({
 let now = 1_800_000_000_000;
 const clock = () => now;
 const testFetcher = (o: Record<string, unknown> = {}) => new BoundedFetcher({ allowHttp: true, allowlist: ['127.0.0.1'], timeoutMs: 400, maxBytes: 8_192, ...o });
-
-async function code(p: Promise<unknown> | (() => unknown)): Promise<string> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-    return 'ok';
-  } catch (err) {
-    if (err instanceof OAuthError) return `${err.error}: ${err.description}`;
-    throw err;
-  }
-}
 
 t.test('a document is fetched, must name itself, and becomes client metadata', async (t) => {
   srv.route('/agent.json', json(doc('/agent.json', { software_id: 'agent-sw' })));

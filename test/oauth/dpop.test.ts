@@ -8,30 +8,11 @@ import { DpopNonces, accessTokenHash, normalizeHtu, requireDpopProof, verifyDpop
 import { ExpiringCache } from '../../src/oauth/fetch/index.js';
 import { MemoryReplayStore } from '../../src/oauth/replay/index.js';
 import { dpopProof, makeKey } from '../helpers/oauth-keys.js';
+import { code, syncCode } from '../helpers/oauth-outcome.js';
 
 const url = 'https://as.example/token';
 const req = { method: 'POST', url };
 const es = await makeKey('ES256');
-
-function syncCode(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (err) {
-    if (err instanceof OAuthError) return err.error;
-    throw err;
-  }
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    if (err instanceof OAuthError) return `${err.error}: ${err.description}`;
-    throw err;
-  }
-}
 
 t.test('a valid proof gives the RFC 7638 thumbprint of its key', async (t) => {
   for (const alg of ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA']) {

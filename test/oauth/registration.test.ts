@@ -2,7 +2,6 @@
 // software statements from trusted issuers (inline jwks and jwks_uri over loopback HTTP) and every way one
 // is refused, merging with request metadata, registration access tokens and the information response.
 import t from 'tap';
-import { OAuthError } from '../../src/oauth/errors.js';
 import { BoundedFetcher, JwksCache } from '../../src/oauth/fetch/index.js';
 import {
   applySoftwareStatement,
@@ -17,6 +16,7 @@ import {
 } from '../../src/oauth/registration/index.js';
 import { hashSecret } from '../../src/oauth/secrets.js';
 import { json, makeKey, softwareStatement, startLoopbackServer } from '../helpers/oauth-keys.js';
+import { code } from '../helpers/oauth-outcome.js';
 
 const srv = await startLoopbackServer();
 t.teardown(() => srv.close());
@@ -32,16 +32,6 @@ const trustedIssuers = {
 const keys = new JwksCache(new BoundedFetcher({ allowHttp: true, allowlist: ['127.0.0.1'] }));
 const regOpts = { statements: { trustedIssuers, keys } };
 const now = () => Math.floor(Date.now() / 1000);
-
-async function code(p: Promise<unknown> | (() => unknown)): Promise<string> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-    return 'ok';
-  } catch (err) {
-    if (err instanceof OAuthError) return `${err.error}: ${err.description}`;
-    throw err;
-  }
-}
 
 t.test('metadata: defaults, normalisation, unknown fields dropped', async (t) => {
   const m = validateClientMetadata({ client_name: 'svc', unknown_thing: 1, grant_types: ['client_credentials', 'client_credentials'] });

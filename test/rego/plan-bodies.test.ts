@@ -1,27 +1,14 @@
 // Rule bodies: unification (`=`, `:=`, array and object patterns), comparison calls, negation,
 // `some … in`, `x in xs`, `every`, comprehensions and captured builtin outputs.
 import t from 'tap';
-import { formatDiagnostic } from '../../src/rego/ast/types.js';
-import { check } from '../../src/rego/check/index.js';
-import { parseModule } from '../../src/rego/parser/index.js';
-import { plan } from '../../src/rego/plan/index.js';
-import type { Policy } from '../../src/rego/plan/ir.js';
 import { interpret } from '../helpers/ir-interpreter.js';
+import { planPolicy } from '../helpers/plan-policy.js';
 import { formatPolicy } from '../../src/rego/plan/print.js';
 
-function compile(source: string, entrypoints: string[]): Policy {
-  const parsed = parseModule('test.rego', source, { regoVersion: 1 });
-  if (!parsed.module) throw new Error(parsed.diagnostics.map(formatDiagnostic).join('\n'));
-  const checked = check([parsed.module]);
-  if (checked.diagnostics.length > 0) throw new Error(checked.diagnostics.map(formatDiagnostic).join('\n'));
-  const r = plan(checked.modules, entrypoints);
-  if (!r.policy) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
-  return r.policy;
-}
 
 /** The value of `test/p` for an input. */
 function value(source: string, input?: unknown): unknown {
-  const rs = interpret(compile(`package test\n\n${source}\n`, ['test/p']), 'test/p', input, {});
+  const rs = interpret(planPolicy(`package test\n\n${source}\n`, ['test/p']), 'test/p', input, {});
   return rs.length === 0 ? undefined : (rs[0] as { result: unknown }).result;
 }
 
@@ -36,7 +23,7 @@ t.test('unification binds through array and object patterns', async (t) => {
 });
 
 t.test('== compares with the equal builtin, = and := unify', async (t) => {
-  const policy = compile('package test\n\np if input.a == 1\n', ['test/p']);
+  const policy = planPolicy('package test\n\np if input.a == 1\n', ['test/p']);
   t.match(formatPolicy(policy), /Call func="equal"/);
   t.match(formatPolicy(policy), /NotEqual a=%\d+ b=false/);
   t.same(value('p if input.a == 1', { a: 1 }), true);

@@ -2,22 +2,13 @@
 // by the OPA SDK (@open-policy-agent/opa-wasm), with the reference IR interpreter giving the same answer.
 import t from 'tap';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
-import { formatDiagnostic } from '../../src/rego/ast/types.js';
-import { check } from '../../src/rego/check/index.js';
-import { parseModule } from '../../src/rego/parser/index.js';
-import { plan } from '../../src/rego/plan/index.js';
 import type { Policy } from '../../src/rego/plan/ir.js';
 import { interpret } from '../helpers/ir-interpreter.js';
+import { planPolicy } from '../helpers/plan-policy.js';
 import { generateWasm } from '../../src/rego/wasm/index.js';
 
 function compile(source: string, entrypoints: string[]): Policy {
-  const parsed = parseModule('policy.rego', source, { regoVersion: 1 });
-  if (!parsed.module) throw new Error(parsed.diagnostics.map(formatDiagnostic).join('\n'));
-  const checked = check([parsed.module]);
-  if (checked.diagnostics.length > 0) throw new Error(checked.diagnostics.map(formatDiagnostic).join('\n'));
-  const r = plan(checked.modules, entrypoints);
-  if (!r.policy) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
-  return r.policy;
+  return planPolicy(source, entrypoints, 'policy.rego');
 }
 
 const POLICY = `package authz

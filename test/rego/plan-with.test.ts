@@ -2,26 +2,13 @@
 // originals again), rules below a replaced data path read the replacement, and functions and builtins
 // mocked by functions, builtins or values — transitively, through the rules the expression calls.
 import t from 'tap';
-import { formatDiagnostic } from '../../src/rego/ast/types.js';
-import { check } from '../../src/rego/check/index.js';
-import { parseModule } from '../../src/rego/parser/index.js';
-import { plan } from '../../src/rego/plan/index.js';
-import type { Policy } from '../../src/rego/plan/ir.js';
 import { interpret } from '../helpers/ir-interpreter.js';
+import { planPolicy } from '../helpers/plan-policy.js';
 import { formatPolicy } from '../../src/rego/plan/print.js';
 
-function compile(source: string, entrypoints: string[]): Policy {
-  const parsed = parseModule('test.rego', source, { regoVersion: 1 });
-  if (!parsed.module) throw new Error(parsed.diagnostics.map(formatDiagnostic).join('\n'));
-  const checked = check([parsed.module]);
-  if (checked.diagnostics.length > 0) throw new Error(checked.diagnostics.map(formatDiagnostic).join('\n'));
-  const r = plan(checked.modules, entrypoints);
-  if (!r.policy) throw new Error(r.diagnostics.map(formatDiagnostic).join('\n'));
-  return r.policy;
-}
 
 function value(source: string, input?: unknown, data: unknown = {}): unknown {
-  const rs = interpret(compile(`package test\n\n${source}\n`, ['test/p']), 'test/p', input, data);
+  const rs = interpret(planPolicy(`package test\n\n${source}\n`, ['test/p']), 'test/p', input, data);
   return rs.length === 0 ? undefined : (rs[0] as { result: unknown }).result;
 }
 
@@ -29,7 +16,7 @@ t.test('with input replaces input for one expression only', async (t) => {
   const src = 'q := input.x\n\np := [a, b] if {\n\ta := q with input.x as 2\n\tb := q\n}';
   t.same(value(src, { x: 1 }), [2, 1]);
   t.equal(value(src), undefined, 'an absent input is absent again after the with');
-  t.match(formatPolicy(compile(`package test\n\n${src}\n`, ['test/p'])), /With %0 \[x\]/);
+  t.match(formatPolicy(planPolicy(`package test\n\n${src}\n`, ['test/p'])), /With %0 \[x\]/);
 });
 
 t.test('with data replaces base documents and the rules below the path', async (t) => {

@@ -1,19 +1,25 @@
 // Publishing, listing, activating and rolling back bundle versions in a real JetStream; a bundle that
 // does not load or lacks the server's entrypoints is refused before anything is stored.
 import t from 'tap';
+import type { Test } from 'tap';
 import { connectBus } from '../../../src/bus/index.js';
 import { PolicyStore, PolicyStoreError, bundleVersion } from '../../../src/policy/store/index.js';
 import { startNats } from '../../helpers/nats.js';
 import { brokenBundle, labelledArchive, labelledBundle } from './lib.js';
 
-t.test('publish, list, active, rollback', async (t) => {
+/** A policy store on a nats-server of its own, both closed when `t` ends. */
+async function openStore(t: Test): Promise<PolicyStore> {
   const nats = await startNats();
   const bus = await connectBus({ servers: nats.url });
   t.teardown(async () => {
     await bus.close();
     await nats.stop();
   });
-  const store = await PolicyStore.open(bus);
+  return PolicyStore.open(bus);
+}
+
+t.test('publish, list, active, rollback', async (t) => {
+  const store = await openStore(t);
   t.equal(await store.active(), null, 'nothing active before the first publish');
   t.same(await store.list(), []);
 
@@ -55,13 +61,7 @@ t.test('publish, list, active, rollback', async (t) => {
 });
 
 t.test('refused at publish: broken Wasm, missing entrypoint, not a bundle', async (t) => {
-  const nats = await startNats();
-  const bus = await connectBus({ servers: nats.url });
-  t.teardown(async () => {
-    await bus.close();
-    await nats.stop();
-  });
-  const store = await PolicyStore.open(bus);
+  const store = await openStore(t);
   await store.publish(labelledArchive('good'), { who: 'alice' });
   const good = (await store.active())?.version;
 

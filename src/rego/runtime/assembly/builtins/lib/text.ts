@@ -62,6 +62,21 @@ export function bytesEqual(a: usize, b: usize, n: i32): bool {
   return true;
 }
 
+/** The KMP failure function of needle (nn > 0), nn i32s in fresh memory: fail[i] = length of the
+ *  longest proper border of needle[0..i]. */
+function kmpFailure(needle: usize, nn: i32): usize {
+  const fail = malloc(<usize>nn << 2);
+  store<i32>(fail, 0);
+  let k = 0;
+  for (let i = 1; i < nn; i++) {
+    const c = load<u8>(needle + <usize>i);
+    while (k > 0 && load<u8>(needle + <usize>k) != c) k = load<i32>(fail + (<usize>(k - 1) << 2));
+    if (load<u8>(needle + <usize>k) == c) k++;
+    store<i32>(fail + (<usize>i << 2), k);
+  }
+  return fail;
+}
+
 /** Index of the first occurrence of needle in hay at or after `from`, or -1. Linear time for long
  *  needles (Knuth–Morris–Pratt), so adversarial inputs cannot make it quadratic. */
 export function indexOfBytes(hay: usize, hn: i32, needle: usize, nn: i32, from: i32): i32 {
@@ -74,16 +89,7 @@ export function indexOfBytes(hay: usize, hn: i32, needle: usize, nn: i32, from: 
     }
     return -1;
   }
-  // KMP failure function: fail[i] = length of the longest proper border of needle[0..i]
-  const fail = malloc(<usize>nn << 2);
-  store<i32>(fail, 0);
-  let k = 0;
-  for (let i = 1; i < nn; i++) {
-    const c = load<u8>(needle + <usize>i);
-    while (k > 0 && load<u8>(needle + <usize>k) != c) k = load<i32>(fail + (<usize>(k - 1) << 2));
-    if (load<u8>(needle + <usize>k) == c) k++;
-    store<i32>(fail + (<usize>i << 2), k);
-  }
+  const fail = kmpFailure(needle, nn);
   let q = 0;
   for (let i = from; i < hn; i++) {
     const c = load<u8>(hay + <usize>i);
@@ -97,15 +103,7 @@ export function indexOfBytes(hay: usize, hn: i32, needle: usize, nn: i32, from: 
 /** Every (overlapping) occurrence of needle (nn > 0) in hay, in one linear KMP pass: returns an i32
  *  list [count, pos0, pos1, …] in fresh memory. */
 export function allOccurrences(hay: usize, hn: i32, needle: usize, nn: i32): usize {
-  const fail = malloc(<usize>nn << 2);
-  store<i32>(fail, 0);
-  let k = 0;
-  for (let i = 1; i < nn; i++) {
-    const c = load<u8>(needle + <usize>i);
-    while (k > 0 && load<u8>(needle + <usize>k) != c) k = load<i32>(fail + (<usize>(k - 1) << 2));
-    if (load<u8>(needle + <usize>k) == c) k++;
-    store<i32>(fail + (<usize>i << 2), k);
-  }
+  const fail = kmpFailure(needle, nn);
   let cap = 8;
   let out = malloc(<usize>(cap + 1) << 2);
   let count = 0;
