@@ -4,8 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { createPolicyPool } from '../../src/policy/index.js';
+import { opaFixturesDir } from '../helpers/shared.js';
 
-const root = '/work/shared/opa-wasm-fixtures';
+const root = opaFixturesDir;
 
 interface Case {
   entrypoint: string;

@@ -1,8 +1,10 @@
 // Shared by the pool tests: the weihanchen RBAC fixture (a real OPA-built module) as a bundle.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PolicyBundle } from '../../src/policy/index.js';
+import { opaFixturesDir } from '../helpers/shared.js';
 
-const dir = '/work/shared/opa-wasm-fixtures/weihanchen-rbac-abi11';
+const dir = join(opaFixturesDir, 'weihanchen-rbac-abi11');
 
 export const rbacEntrypoint = 'example/allow';
 export const allowedInput = { user: 'userA', action: 'edit', object: 'article' };

@@ -9,9 +9,10 @@ import { printModule, printRule } from '../../src/rego/ast/print.js';
 import { type Module, formatDiagnostic } from '../../src/rego/ast/types.js';
 import { check } from '../../src/rego/check/index.js';
 import { parseModule } from '../../src/rego/parser/index.js';
+import { conformanceCasesDir, opaFixturesDir } from '../helpers/shared.js';
 
-const CASES = '/work/shared/rego-conformance/cases';
-const FIXTURES = '/work/shared/opa-wasm-fixtures';
+const CASES = conformanceCasesDir;
+const FIXTURES = opaFixturesDir;
 
 function parse(src: string, file = 'p.rego', regoVersion: 0 | 1 = 1): Module {
   const r = parseModule(file, src, { regoVersion });

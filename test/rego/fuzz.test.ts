@@ -9,6 +9,7 @@ import type { Diagnostic } from '../../src/rego/ast/types.js';
 import { check } from '../../src/rego/check/index.js';
 import { tokenize } from '../../src/rego/lexer/index.js';
 import { parseModule, parseQuery, parseTerm } from '../../src/rego/parser/index.js';
+import { conformanceCasesDir, opaFixturesDir } from '../helpers/shared.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const BUDGET_MS = Number(process.env.FUZZ_MS ?? 5000);
@@ -28,7 +29,7 @@ function mulberry32(seed: number): () => number {
 
 function corpus(): string[] {
   const out: string[] = [];
-  const cases = '/work/shared/rego-conformance/cases';
+  const cases = conformanceCasesDir;
   for (const c of fs.readdirSync(cases).sort()) {
     for (const f of fs.readdirSync(path.join(cases, c)).sort()) {
       const doc = YAML.parse(fs.readFileSync(path.join(cases, c, f), 'utf8')) as { cases: { modules?: string[] }[] };
@@ -36,7 +37,7 @@ function corpus(): string[] {
     }
   }
   const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.rego') ? [path.join(d, e.name)] : []));
-  for (const f of walk('/work/shared/opa-wasm-fixtures').sort()) out.push(fs.readFileSync(f, 'utf8'));
+  for (const f of walk(opaFixturesDir).sort()) out.push(fs.readFileSync(f, 'utf8'));
   return [...new Set(out)];
 }
 

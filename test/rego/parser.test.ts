@@ -8,9 +8,10 @@ import YAML from 'yaml';
 import { printBody, printRule, printTerm } from '../../src/rego/ast/print.js';
 import { type Module, formatDiagnostic } from '../../src/rego/ast/types.js';
 import { parseModule, parseQuery, parseTerm } from '../../src/rego/parser/index.js';
+import { conformanceCasesDir, opaFixturesDir } from '../helpers/shared.js';
 
-const CASES = '/work/shared/rego-conformance/cases';
-const FIXTURES = '/work/shared/opa-wasm-fixtures';
+const CASES = conformanceCasesDir;
+const FIXTURES = opaFixturesDir;
 
 function mod(src: string, regoVersion: 0 | 1 = 1): Module {
   const r = parseModule('p.rego', src, { regoVersion });
