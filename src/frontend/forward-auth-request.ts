@@ -116,7 +116,7 @@ export function rsContextOf(h: ForwardAuthHeaders, req: OriginalRequest): Record
   const ctx: Record<string, unknown> = {
     method: req.method,
     host: req.host,
-    uri: req.uri,
+    uri: withoutAccessToken(req.uri),
     path: req.path,
     proto: req.proto,
   };
@@ -126,6 +126,21 @@ export function rsContextOf(h: ForwardAuthHeaders, req: OriginalRequest): Record
   if (h.resourceType !== '') ctx.resource_type = h.resourceType.slice(0, 128);
   if (req.ip !== '') ctx.ip = req.ip;
   return ctx;
+}
+
+/**
+ * The URI with any `access_token` query parameter (RFC 6750 §2.3) blanked: the context is recorded in the
+ * audit log, which must never hold a token value.
+ */
+export function withoutAccessToken(uri: string): string {
+  const q = uri.indexOf('?');
+  if (q < 0 || !/(?:^|[?&])access_token=/i.test(uri.slice(q))) return uri;
+  const query = uri
+    .slice(q + 1)
+    .split('&')
+    .map((part) => (/^access_token=/i.test(part) ? 'access_token=redacted' : part))
+    .join('&');
+  return `${uri.slice(0, q)}?${query}`;
 }
 
 /** The bearer token of `Authorization: Bearer <token>` (RFC 6750 §2.1), or undefined. */

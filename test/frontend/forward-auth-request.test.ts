@@ -1,7 +1,7 @@
 // How forward-auth reads the original request from the header shapes gateways use: nginx X-Original-*,
 // Traefik/Caddy X-Forwarded-*, Envoy ext_authz (original method, path appended to /forward-auth).
 import t from 'tap';
-import { type ForwardAuthHeaders, accessToken, actionOf, bearerToken, originalRequest, proofUrl, rsContextOf } from '../../src/frontend/forward-auth-request.js';
+import { type ForwardAuthHeaders, accessToken, actionOf, bearerToken, originalRequest, proofUrl, rsContextOf, withoutAccessToken } from '../../src/frontend/forward-auth-request.js';
 
 const none: ForwardAuthHeaders = {
   authorization: '',
@@ -67,4 +67,11 @@ t.test('DPoP-bound tokens and the proof URL', async (t) => {
   t.equal(accessToken('Basic abc'), undefined);
   const req = originalRequest({ ...none, originalUri: '/orders/1?x=y', originalHost: 'api.example', forwardedProto: 'https' });
   t.equal(proofUrl(req), 'https://api.example/orders/1', 'htu: no query (RFC 9449 §4.3)');
+});
+
+t.test('a token in the query (RFC 6750 §2.3) never reaches the policy context or the audit log', async (t) => {
+  t.equal(withoutAccessToken('/a?x=1&access_token=SECRET&y=2'), '/a?x=1&access_token=redacted&y=2');
+  t.equal(withoutAccessToken('/a?ACCESS_TOKEN=SECRET'), '/a?access_token=redacted');
+  t.equal(withoutAccessToken('/a?my_access_token=keep'), '/a?my_access_token=keep', 'only that exact parameter');
+  t.equal(withoutAccessToken('/a/b'), '/a/b');
 });
