@@ -1,6 +1,6 @@
 // Sends a message to the owner of its key's shard: straight into this process's host when it owns
 // the shard, otherwise over NATS to the shard subject, retrying briefly while a shard changes hands.
-import { type ActorKind, BusError, type BusConnection, actorShardSubject, request } from '../bus/index.js';
+import { type ActorKind, BusError, type BusConnection, actorShardSubject, request, unavailable } from '../bus/index.js';
 import type { ActorHost, ShardRequest } from './host.js';
 import { shardOf } from './shards.js';
 
@@ -62,6 +62,9 @@ export class ActorRouter {
         this.remoteCalls++;
         return await request<R>(this.#bus, actorShardSubject(kind, shard), { key, msg } satisfies ShardRequest, Math.max(1, left));
       } catch (err) {
+        // A last attempt squeezed into the deadline's remainder may time out before "no responders" comes
+        // back: that is still the shard having no owner, and callers treat it as such.
+        if (attempt > 0 && err instanceof BusError && err.kind === 'timeout') throw unavailable(`no owner answered for ${kind} shard ${shard}`, err);
         const delay = retryDelaysMs[Math.min(attempt, retryDelaysMs.length - 1)] ?? 400;
         if (!(err instanceof BusError) || err.kind !== 'unavailable' || Date.now() + delay >= deadline) throw err;
         await new Promise((r) => setTimeout(r, delay));

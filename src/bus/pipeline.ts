@@ -23,6 +23,13 @@ interface PubAck {
   error?: { code: number; err_code?: number; description?: string };
 }
 
+function isPubAck(v: unknown): v is PubAck {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const a = v as { seq?: unknown; error?: unknown };
+  if (a.error !== undefined) return a.error !== null && typeof a.error === 'object';
+  return typeof a.seq === 'number';
+}
+
 export interface PipelineOptions {
   /** Deadline for each acknowledgement, ms. */
   timeoutMs: number;
@@ -42,6 +49,7 @@ export class JetStreamPipeline {
   /** Publishes of this turn of the event loop, sent together so they leave in one socket write. */
   #queue: { subject: string; data: Uint8Array; reply: string | undefined; headers: MsgHdrs | undefined; id: number }[] = [];
   #flushScheduled = false;
+  #foreignAcks = 0;
 
   constructor(bus: BusConnection, opts: PipelineOptions) {
     this.#bus = bus;
@@ -62,7 +70,14 @@ export class JetStreamPipeline {
         try {
           ack = JSON.parse(this.#decoder.decode(msg.data)) as PubAck;
         } catch {
+          this.#foreignAcks++;
           p.reject(new BusError({ kind: 'internal', description: 'undecodable JetStream acknowledgement' }));
+          return;
+        }
+        // Anyone may answer on our inbox: a reply that is not a PubAck fails its write, never this callback.
+        if (!isPubAck(ack)) {
+          this.#foreignAcks++;
+          p.reject(new BusError({ kind: 'internal', description: 'reply is not a JetStream acknowledgement' }));
           return;
         }
         if (ack.error) {
@@ -73,6 +88,11 @@ export class JetStreamPipeline {
     });
     this.#sweeper = setInterval(() => this.#sweep(), Math.max(50, Math.min(500, opts.timeoutMs / 4)));
     this.#sweeper.unref();
+  }
+
+  /** Replies on the acknowledgement inbox that were not JetStream acknowledgements. */
+  get foreignAcksTotal(): number {
+    return this.#foreignAcks;
   }
 
   get inFlight(): number {

@@ -27,6 +27,7 @@ export interface Config {
   defaultTokenTtl: number;
   maxTokenTtl: number;
   policyWorkers: number;
+  policyTimeoutMs: number;
   policyDir: string | undefined;
   retryAfterSeconds: number;
   tokenEventsMaxAgeMs: number;
@@ -102,6 +103,7 @@ export const options = [
   opt({ key: 'defaultTokenTtl', env: 'PORTCULLIS_DEFAULT_TOKEN_TTL', kind: 'int', doc: 'Access token lifetime (s) when policy names none (RFC 6749 §5.1 expires_in).', default: () => 3600, min: 1 }),
   opt({ key: 'maxTokenTtl', env: 'PORTCULLIS_MAX_TOKEN_TTL', kind: 'int', doc: 'Longest access token lifetime (s) policy may grant.', default: () => 86_400, min: 1 }),
   opt({ key: 'policyWorkers', env: 'PORTCULLIS_POLICY_WORKERS', kind: 'int', doc: 'Policy worker threads.', default: () => Math.max(1, availableParallelism() - 1), min: 1, max: 256 }),
+  opt({ key: 'policyTimeoutMs', env: 'PORTCULLIS_POLICY_TIMEOUT_MS', kind: 'int', doc: 'Deadline of one batch of policy decisions in a worker; past it they fail with 503 and the worker is replaced.', default: () => 2000, min: 10 }),
   opt({ key: 'policyDir', env: 'PORTCULLIS_POLICY_DIR', kind: 'optional-string', doc: 'Directory of .rego compiled at start and published as the first policy version when the policy store has none (default: the bundled policies/pbac).', default: () => undefined }),
   opt({ key: 'retryAfterSeconds', env: 'PORTCULLIS_RETRY_AFTER_SECONDS', kind: 'int', doc: 'Retry-After sent with 503 answers (RFC 9110 §10.2.3).', default: () => 1, min: 0 }),
   opt({ key: 'tokenEventsMaxAgeMs', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_AGE_MS', kind: 'int', doc: 'How long token events are kept in their stream.', default: () => 7 * 86_400_000, min: 1000 }),

@@ -48,12 +48,16 @@ export class FrontendMetrics {
   }
 }
 
+/** Longest a request may take at the edge: the body may take requestTimeoutMs and the actor calls as long again; then a margin. */
+export function edgeDeadlineMs(ctx: FrontendContext): number {
+  return 2 * ctx.config.requestTimeoutMs + 1000;
+}
+
 export function renderOptions(ctx: FrontendContext, challenge: string): RenderOptions {
   return {
     retryAfterSeconds: ctx.config.retryAfterSeconds,
     challenge,
-    // The body may take requestTimeoutMs and the actor calls as long again; then a margin.
-    deadlineMs: 2 * ctx.config.requestTimeoutMs + 1000,
+    deadlineMs: edgeDeadlineMs(ctx),
     onDone: (e, o, s) => ctx.metrics.done(e, o, s),
     onInternalError: (err) => ctx.logError(err),
   };

@@ -8,8 +8,9 @@ import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { BusError } from '../bus/index.js';
 import { OAuthError, readClientCredentials } from '../oauth/index.js';
 import type { ActiveIntrospection, IntrospectionResponse } from '../oauth/index.js';
-import { type FrontendContext, environmentFor } from './context.js';
+import { type FrontendContext, edgeDeadlineMs, environmentFor } from './context.js';
 import { type ForwardAuthHeaders, accessToken, originalRequest, proofUrl, readForwardAuthHeaders, rsContextOf } from './forward-auth-request.js';
+import { withDeadline } from './lib/deadline.js';
 import { type Exchange, type Headers, beginExchange, send } from './lib/http.js';
 
 const realm = 'portcullis';
@@ -23,7 +24,7 @@ export function forwardAuthRoute(ctx: FrontendContext): (res: HttpResponse, req:
     const ex = beginExchange(res, req);
     // A gateway sends no body (nginx: proxy_pass_request_body off); whatever comes is ignored.
     res.onData(() => undefined);
-    forwardAuth(ex, ctx, h).catch((err: unknown) => fail(ex, ctx, err));
+    withDeadline(forwardAuth(ex, ctx, h), edgeDeadlineMs(ctx), endpoint).catch((err: unknown) => fail(ex, ctx, err));
   };
 }
 
@@ -60,6 +61,8 @@ function challenge(error?: string, description?: string, scheme: 'Bearer' | 'DPo
 }
 
 function done(ex: Exchange, ctx: FrontendContext, status: number, outcome: string, headers: Headers, body = ''): void {
+  // Already answered (the deadline's 503 came first) or gone: the late result is neither sent nor counted.
+  if (ex.done || ex.aborted) return;
   send(ex, status, body, { ...baseHeaders, ...headers });
   ctx.metrics.done(endpoint, outcome, (performance.now() - ex.info.t0) / 1000);
 }

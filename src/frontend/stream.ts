@@ -5,8 +5,9 @@
 import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_socket_context_t } from 'uWebSockets.js';
 import { BusError } from '../bus/index.js';
 import { OAuthError, environmentOf } from '../oauth/index.js';
-import type { FrontendContext } from './context.js';
+import { type FrontendContext, edgeDeadlineMs } from './context.js';
 import { accessToken } from './forward-auth-request.js';
+import { withDeadline } from './lib/deadline.js';
 import type { StreamGrant, StreamOptions, StreamProof, TokenStreamAccess } from './stream-access.js';
 
 export const streamPath = '/stream';
@@ -91,7 +92,7 @@ export function addStreamRoute(app: TemplatedApp, ctx: FrontendContext, access: 
         done('400');
         return;
       }
-      access.authorize(presented.token, environmentOf(ip, userAgent, Date.now()), dpop).then(
+      withDeadline(access.authorize(presented.token, environmentOf(ip, userAgent, Date.now()), dpop), edgeDeadlineMs(ctx), 'stream').then(
         (r) => {
           if (aborted) return;
           if ('status' in r) {

@@ -36,6 +36,11 @@ export interface PolicyPoolOptions {
   batchesPerWorker?: number;
   /** How long a bundle or data swap waits for every worker to load it; default 30 s. */
   loadTimeoutMs?: number;
+  /**
+   * Deadline of one batch, from its send to its answer; past it its decisions reject as retryable
+   * `policy_worker_error` (503 at the edge) and the worker running it is terminated and replaced; default 2 s.
+   */
+  policyTimeoutMs?: number;
 }
 
 export interface PolicyPoolMetrics {
@@ -50,6 +55,8 @@ export interface PolicyPoolMetrics {
   swapsTotal: number;
   /** Worker failures outside a task (piscina replaces the worker). */
   workerErrorsTotal: number;
+  /** Batches that missed policyTimeoutMs (their worker was replaced). */
+  timeoutsTotal: number;
   activeVersion: string;
   workers: number;
   decisionLatency: HistogramSnapshot;
@@ -97,6 +104,7 @@ export class PolicyPool {
   readonly #maxBatch: number;
   readonly #maxInFlightBatches: number;
   readonly #loadTimeoutMs: number;
+  readonly #policyTimeoutMs: number;
   readonly #workers: number;
   readonly #latency = new LatencyHistogram();
   readonly #specs = new Map<string, SnapshotSpec>();
@@ -121,6 +129,7 @@ export class PolicyPool {
   #batchesTotal = 0;
   #swapsTotal = 0;
   #workerErrorsTotal = 0;
+  #timeoutsTotal = 0;
   #lastWorkerError: string | undefined;
 
   /** Use `createPolicyPool`. */
@@ -132,6 +141,7 @@ export class PolicyPool {
     this.#workers = opts.workers;
     this.#maxInFlightBatches = opts.workers * opts.batchesPerWorker;
     this.#loadTimeoutMs = opts.loadTimeoutMs;
+    this.#policyTimeoutMs = opts.policyTimeoutMs;
     const channelName = `portcullis-policy-${randomUUID()}`;
     this.#channel = new BroadcastChannel(channelName);
     this.#channel.onmessage = (event: unknown) => this.#onControl((event as { data: ControlMessage }).data);
@@ -193,6 +203,7 @@ export class PolicyPool {
       batchesTotal: this.#batchesTotal,
       swapsTotal: this.#swapsTotal,
       workerErrorsTotal: this.#workerErrorsTotal,
+      timeoutsTotal: this.#timeoutsTotal,
       activeVersion: this.version,
       workers: this.#workers,
       decisionLatency: this.#latency.snapshot(),
@@ -291,9 +302,24 @@ export class PolicyPool {
     this.#inFlightDecisions += batch.length;
     this.#batchesTotal++;
     this.#batchesBySnapshot.set(spec.key, (this.#batchesBySnapshot.get(spec.key) ?? 0) + 1);
-    this.#piscina.run(req).then(
-      (res) => this.#settle(batch, spec, res, undefined),
-      (err: unknown) => this.#settle(batch, spec, undefined, err),
+    // A worker stuck in evaluation would hold these decisions forever: past the deadline they fail as
+    // retryable, and aborting the task makes piscina terminate that worker and start a replacement.
+    const abort = new AbortController();
+    let settled = false;
+    const once = (res: EvalResponse | undefined, err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.#settle(batch, spec, res, err);
+    };
+    const timer = setTimeout(() => {
+      this.#timeoutsTotal++;
+      once(undefined, new PolicyError('policy_worker_error', `policy worker did not answer within ${this.#policyTimeoutMs} ms`));
+      abort.abort();
+    }, this.#policyTimeoutMs);
+    this.#piscina.run(req, { signal: abort.signal }).then(
+      (res) => once(res, undefined),
+      (err: unknown) => once(undefined, err),
     );
   }
 
@@ -307,7 +333,9 @@ export class PolicyPool {
       if (spec.key !== this.#active.spec.key) this.#retire(spec.key);
     }
     const now = performance.now();
-    const batchError = err !== undefined
+    const batchError = err instanceof PolicyError
+      ? err
+      : err !== undefined
       ? new PolicyError('policy_worker_error', `policy worker failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
       : res?.error ? PolicyError.fromData(res.error) : undefined;
     for (let i = 0; i < batch.length; i++) {
@@ -449,6 +477,7 @@ export async function createPolicyPool(opts: PolicyPoolOptions): Promise<PolicyP
       maxBatch: opts.maxBatch ?? 64,
       batchesPerWorker: opts.batchesPerWorker ?? 2,
       loadTimeoutMs: opts.loadTimeoutMs ?? 30_000,
+      policyTimeoutMs: opts.policyTimeoutMs ?? 2000,
     },
   );
   try {

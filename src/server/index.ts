@@ -91,7 +91,7 @@ async function startPool(config: Config, opts: ServerOptions, store: PolicyStore
   if (opts.bundle) bundle = opts.bundle;
   else if (store) bundle = await startupBundle(store, () => publishDefaultPolicy(config, store, log), log);
   else bundle = (await defaultPolicy(config)).policy;
-  return createPolicyPool({ bundle, workers: config.policyWorkers });
+  return createPolicyPool({ bundle, workers: config.policyWorkers, policyTimeoutMs: config.policyTimeoutMs });
 }
 
 /** The default policy (config.policyDir, else policies/pbac) compiled now, as a bundle and as the pool takes it. */
