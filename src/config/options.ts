@@ -66,6 +66,11 @@ export interface OptionSpec<K extends keyof Config = keyof Config> {
   max?: number;
 }
 
+/** The issuer when none is configured: this server at its host and port (0.0.0.0 named as loopback). */
+export function defaultIssuer(host: string, port: number): string {
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+}
+
 function opt<K extends keyof Config>(spec: OptionSpec<K>): OptionSpec<K> {
   return spec;
 }
@@ -86,7 +91,7 @@ export const options = [
     env: 'PORTCULLIS_ISSUER',
     kind: 'string',
     doc: 'Issuer identifier (RFC 8414 §2) used in metadata and introspection `iss`.',
-    default: (c) => `http://${c.host === '0.0.0.0' ? '127.0.0.1' : (c.host ?? '127.0.0.1')}:${c.port ?? 8080}`,
+    default: (c) => defaultIssuer(c.host ?? '127.0.0.1', c.port ?? 8080),
   }),
   opt({ key: 'adminKey', env: 'PORTCULLIS_ADMIN_KEY', kind: 'optional-string', doc: 'Bearer key for /admin/... (≥ 32 bytes); unset disables the admin API.', default: () => undefined }),
   opt({ key: 'hostId', env: 'PORTCULLIS_HOST_ID', kind: 'string', doc: 'This actor host’s id in shard leases (A-Z a-z 0-9 _ -).', default: () => `${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}` }),

@@ -20,7 +20,7 @@ import {
 import { AuditLog } from '../audit/index.js';
 import { type BusConnection, JetStreamPipeline, KvStore, buckets, connectBus, provision } from '../bus/index.js';
 import { OwnerExpiryAnnouncer, TokenEventPublisher } from '../events/index.js';
-import type { Config } from '../config/index.js';
+import { type Config, defaultIssuer } from '../config/index.js';
 import {
   type Frontend,
   type FrontendContext,
@@ -34,6 +34,7 @@ import {
 } from '../frontend/index.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import {
   BoundedFetcher,
@@ -128,7 +129,25 @@ async function publishDefaultPolicy(config: Config, store: PolicyStore, log: (li
   }
 }
 
-export async function startServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
+/**
+ * With port 0 the default issuer would say ":0": pick the port before anything captures the issuer (the
+ * actors take it at construction, before the frontend listens). A port taken in between fails the listen.
+ */
+async function withBoundPort(config: Config): Promise<Config> {
+  if (config.port !== 0 || config.issuer !== defaultIssuer(config.host, 0)) return config;
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, config.host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  return { ...config, port, issuer: defaultIssuer(config.host, port) };
+}
+
+export async function startServer(given: Config, opts: ServerOptions = {}): Promise<RunningServer> {
+  const config = await withBoundPort(given);
   const log = opts.log ?? ((line: string) => console.error(line));
   const bus = await connectBus({ servers: config.natsUrl, name: `portcullis-${config.hostId}`, timeoutMs: config.kvTimeoutMs });
   // Stop steps, newest first; `crash` skips the graceful hand-back of shards.

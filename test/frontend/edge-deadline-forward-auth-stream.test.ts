@@ -22,10 +22,11 @@ const access: TokenStreamAccess = { authorize: never, open: never };
 const app = uWS.App();
 app.any('/forward-auth', forwardAuthRoute(ctx));
 addStreamRoute(app, ctx, access);
-const port = await new Promise<number>((resolve, reject) =>
-  app.listen('127.0.0.1', 0, (s) => (s ? resolve(uWS.us_socket_local_port(s)) : reject(new Error('listen failed')))),
+const socket = await new Promise<uWS.us_listen_socket>((resolve, reject) =>
+  app.listen('127.0.0.1', 0, (s) => (s ? resolve(s) : reject(new Error('listen failed')))),
 );
-t.teardown(() => app.close());
+const port = uWS.us_socket_local_port(socket);
+t.teardown(() => uWS.us_listen_socket_close(socket));
 
 function get(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; ms: number }> {
   const t0 = Date.now();
