@@ -113,7 +113,7 @@ export const options = [
   opt({ key: 'retryAfterSeconds', env: 'PORTCULLIS_RETRY_AFTER_SECONDS', kind: 'int', doc: 'Retry-After sent with 503 answers (RFC 9110 §10.2.3).', default: () => 1, min: 0 }),
   opt({ key: 'tokenEventsMaxAgeMs', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_AGE_MS', kind: 'int', doc: 'How long token events are kept in their stream.', default: () => 7 * 86_400_000, min: 1000 }),
   opt({ key: 'tokenEventsMaxBuffered', env: 'PORTCULLIS_TOKEN_EVENTS_MAX_BUFFERED', kind: 'int', doc: 'Token events held for (re)sending while NATS is away; past it events are dropped and counted.', default: () => 100_000, min: 1 }),
-  opt({ key: 'tokenExpiryMaxPending', env: 'PORTCULLIS_TOKEN_EXPIRY_MAX_PENDING', kind: 'int', doc: 'Unexpired tokens the expiry announcer tracks; past it `expired` events lag.', default: () => 1_000_000, min: 1 }),
+  opt({ key: 'tokenExpiryMaxPending', env: 'PORTCULLIS_TOKEN_EXPIRY_MAX_PENDING', kind: 'int', doc: 'Unexpired tokens a host schedules `expired` events for; past it those events are missed (counted as untracked in /metrics).', default: () => 1_000_000, min: 1 }),
   opt({ key: 'auditEnabled', env: 'PORTCULLIS_AUDIT_ENABLED', kind: 'bool', doc: 'Append every policy decision to the audit stream.', default: () => true }),
   opt({ key: 'auditMaxAgeMs', env: 'PORTCULLIS_AUDIT_MAX_AGE_MS', kind: 'int', doc: 'Audit retention by age, ms (0 = unlimited).', default: () => 30 * 86_400_000, min: 0 }),
   opt({ key: 'auditMaxBytes', env: 'PORTCULLIS_AUDIT_MAX_BYTES', kind: 'int', doc: 'Audit retention by size, bytes; oldest records go first (-1 = unlimited).', default: () => -1, min: -1 }),

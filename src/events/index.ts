@@ -1,6 +1,5 @@
 // Public face of token events: the subject scheme (see ./subjects.ts), an acknowledged publisher, the
 // expiry announcer, and subscriptions that replay from a time or sequence and then follow live.
-export { type ExpiryAnnouncerOptions, TokenExpiryAnnouncer, expiryConsumer } from './expiry.js';
 export { type ExpiredEventSink, OwnerExpiryAnnouncer, type OwnerExpiryOptions } from './owner-expiry.js';
 export { type TokenEventRetention, ensureTokenEventStream } from './provision.js';
 export { TokenEventPublisher } from './publisher.js';
