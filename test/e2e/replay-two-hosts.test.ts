@@ -8,7 +8,9 @@ import { type RunningServer, startServer } from '../../src/server/index.js';
 import { provisionWorld, startHarness } from './lib/harness.js';
 import { clientAssertion, dpopProof, keyPair } from './lib/issue6.js';
 
-const shared = { dpopRequireNonce: true, dpopNonceSecret: 'a shared nonce secret of at least 32 bytes' };
+// Two frontends of one deployment answer for one issuer (proofs' htu and assertions' aud name it), whatever
+// port each listens on.
+const shared = { issuer: 'https://as.portcullis.test', dpopRequireNonce: true, dpopNonceSecret: 'a shared nonce secret of at least 32 bytes' };
 const h = await startHarness(shared);
 const second: RunningServer = await startServer(
   loadConfig({ host: '127.0.0.1', port: 0, natsUrl: h.nats.url, adminKey: h.adminKey, policyWorkers: 1, leaseTtlMs: 2000, leaseRenewMs: 500, hostId: 'second-host', ...shared }, {}),
