@@ -30,7 +30,9 @@ t.test('expired events from the owner', async (t) => {
   const now = Math.floor(Date.now() / 1000);
   const mk = (i: number, exp: number) => ({ client_id: 'c', servers: ['orders'], scope: [], aud: [], iat: now, exp, decision_id: `d-${i}` });
   const hash = (i: number): string => String(i).repeat(64).slice(0, 64);
-  for (const [i, exp] of [[1, now + 1], [2, now + 1], [3, now + 3]] as const) {
+  // `now` is floored to the second, so token 3 (now + 5) expires 4–5 s from here: well after host A stops
+  // at ~2.2 s, whatever fraction of a second we started in.
+  for (const [i, exp] of [[1, now + 1], [2, now + 1], [3, now + 5]] as const) {
     events.publish('issued', hash(i), mk(i, exp));
     a.track(hash(i), mk(i, exp));
   }
