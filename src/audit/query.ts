@@ -2,9 +2,9 @@
 // through results with a cursor (`<stream sequence>-<index in its batch>`), or follow new records live.
 // Client, phase and outcome are in the subject, so JetStream filters them on the server; the time range
 // starts the consumer at `since`; decision id and time are checked per record.
-import type { Consumer, ConsumerMessages, JsMsg, OrderedConsumerOptions } from '@nats-io/jetstream';
+import type { ConsumerMessages, JsMsg, OrderedConsumerOptions } from '@nats-io/jetstream';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { type BusConnection, decode, unavailable } from '../bus/index.js';
+import { type BusConnection, consumeUntilStopped, decode, openOrderedConsumer } from '../bus/index.js';
 import { type AuditOutcome, type AuditPhase, auditFilterSubject, auditOutcomes, auditPhases, auditStream } from './names.js';
 import type { AuditEntry, AuditRecord } from './record.js';
 
@@ -111,20 +111,12 @@ function entriesOf(m: JsMsg, from = 0): AuditEntry[] {
   return out;
 }
 
-async function openConsumer(bus: BusConnection, opts: Partial<OrderedConsumerOptions>): Promise<Consumer> {
-  try {
-    return await bus.js.consumers.get(auditStream, opts);
-  } catch (err) {
-    throw unavailable(`cannot read the audit stream: ${(err as Error).message}`, err);
-  }
-}
-
 /** One page of records matching `filter`, oldest first. */
 export async function queryAudit(bus: BusConnection, filter: AuditFilter, opts: AuditQueryOptions = {}): Promise<AuditPage> {
   const limit = opts.limit ?? auditQueryLimits.defaultLimit;
   if (!Number.isInteger(limit) || limit < 1 || limit > auditQueryLimits.maxLimit) throw new AuditQueryError('limit', `limit must be an integer from 1 to ${auditQueryLimits.maxLimit}`);
   const lagMs = opts.lagMs ?? 60_000;
-  const consumer = await openConsumer(bus, startOf(filter, opts.cursor, false));
+  const consumer = await openOrderedConsumer(bus, auditStream, startOf(filter, opts.cursor, false));
   const records: AuditEntry[] = [];
   let next: string | null = null;
   let messages: ConsumerMessages | undefined;
@@ -182,15 +174,8 @@ export interface AuditFollower extends AsyncIterable<AuditEntry> {
  * stored first — else from now on), until `stop()`.
  */
 export async function followAudit(bus: BusConnection, filter: Omit<AuditFilter, 'until'>, opts: { cursor?: string } = {}): Promise<AuditFollower> {
-  const consumer = await openConsumer(bus, startOf(filter, opts.cursor, true));
-  const messages = await consumer.consume({ max_messages: 256 });
-  let stopped = false;
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    messages.stop();
-    void consumer.delete().catch(() => undefined);
-  };
+  const consumer = await openOrderedConsumer(bus, auditStream, startOf(filter, opts.cursor, true));
+  const { messages, stop } = await consumeUntilStopped(consumer, 256);
   const start = opts.cursor !== undefined ? parseCursor(opts.cursor) : undefined;
   async function* entries(): AsyncGenerator<AuditEntry> {
     try {

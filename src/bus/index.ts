@@ -7,4 +7,5 @@ export { KvStore, type Versioned } from './kv.js';
 export { JetStreamPipeline, type PipelineOptions } from './pipeline.js';
 export { type AuditStreamRetention, type ProvisionOptions, type ProvisionedBuckets, ensureAuditStream, provision } from './provision.js';
 export { request, serve, toEnvelope } from './rpc.js';
+export { consumeUntilStopped, openOrderedConsumer } from './stream-reader.js';
 export * from './subjects.js';

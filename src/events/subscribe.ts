@@ -1,7 +1,7 @@
 // Reading token events: replay what the stream kept from a point in time or a sequence, then follow
 // live — the way a gateway's local cache learns tokens without introspecting every request.
 import { DeliverPolicy, type OrderedConsumerOptions } from '@nats-io/jetstream';
-import { type BusConnection, decode, unavailable } from '../bus/index.js';
+import { type BusConnection, consumeUntilStopped, decode, openOrderedConsumer } from '../bus/index.js';
 import { type TokenEventKind, tokenEventFilter, tokenEventStream } from './subjects.js';
 import type { TokenEvent } from './token-event.js';
 
@@ -50,21 +50,9 @@ export async function subscribeTokenEvents(bus: BusConnection, sub: TokenEventSu
   } else {
     opts.deliver_policy = DeliverPolicy.New;
   }
-  let consumer;
-  try {
-    consumer = await bus.js.consumers.get(tokenEventStream, opts);
-  } catch (err) {
-    throw unavailable(`cannot read stream ${tokenEventStream}: ${(err as Error).message}`, err);
-  }
+  const consumer = await openOrderedConsumer(bus, tokenEventStream, opts);
   const backlog = (await consumer.info(true)).num_pending;
-  const messages = await consumer.consume({ max_messages: 512 });
-  let stopped = false;
-  const stop = (): void => {
-    if (stopped) return;
-    stopped = true;
-    messages.stop();
-    void consumer.delete().catch(() => undefined);
-  };
+  const { messages, stop } = await consumeUntilStopped(consumer, 512);
   async function* events(): AsyncGenerator<ReceivedTokenEvent> {
     try {
       for await (const m of messages) {
