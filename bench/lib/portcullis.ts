@@ -1,6 +1,7 @@
 // Starts Portcullis for a benchmark: a nats-server of its own, `portcullis serve` in a child process,
 // then provisions through the admin API what the peer is configured with: a client allowed
 // client_credentials on a resource type, and a resource server (with its own client) to introspect.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,11 +50,20 @@ export interface PortcullisOptions {
   audit?: boolean;
 }
 
+/** The built CLI, as `npm start` runs it: what ships is what is measured (not the sources through tsx). */
+const servedCli = join(root, 'dist', 'src', 'cli', 'main.js');
+let built = false;
+
+/** Builds once per benchmark process, so the measured code is the checkout's. */
+function ensureBuilt(): void {
+  if (built) return;
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(servedCli)) throw new Error('the build failed: cannot start Portcullis');
+  built = true;
+}
+
 export async function startPortcullis(opts: PortcullisOptions = {}): Promise<BenchTarget> {
-  const fromSource = existsSync(join(root, 'src', 'cli', 'commands', 'serve.ts'));
-  if (!fromSource && !existsSync(join(root, 'dist', 'src', 'cli', 'commands', 'serve.js'))) {
-    throw new Error('the serve command (src/cli/commands/serve.ts) is not there yet');
-  }
+  ensureBuilt();
   const nats = await startNats();
   const stops: (() => Promise<void>)[] = [() => nats.stop()];
   const stopAll = async (): Promise<void> => {
@@ -67,7 +77,7 @@ export async function startPortcullis(opts: PortcullisOptions = {}): Promise<Ben
     const server = await startChild({
       name: 'portcullis serve',
       command: process.execPath,
-      args: [...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.profileDir)}`] : []), join(root, 'bin', 'portcullis.js'), 'serve'],
+      args: [...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.profileDir)}`] : []), servedCli, 'serve'],
       cwd: varDir,
       env: {
         PORTCULLIS_NATS_URL: nats.url,

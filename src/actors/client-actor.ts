@@ -227,6 +227,7 @@ export class ClientActor implements ActorBehavior {
       input,
       decision: decided.decision,
     };
+    if (decided.inputJson !== undefined) record.input_json = decided.inputJson;
     if (dpopJkt !== undefined) record.cnf = { jkt: dpopJkt };
     await this.#o.router.call<null>('token', hash, { op: 'store', record } satisfies TokenMessage);
     return token;

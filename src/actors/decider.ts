@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { unavailable } from '../bus/index.js';
 import { type Decided, OAuthError, type PolicyInput, normalizeDecision } from '../oauth/index.js';
+import { EncodedInput } from '../policy/encoded-input.js';
 
 /** The part of src/policy's PolicyPool the actors use. */
 export interface DecisionPool {
@@ -26,6 +27,8 @@ export interface DecisionRecorder {
     input: unknown;
     /** The input as the pool's JSON text, when it has it: recorded as is, not encoded again. */
     inputJson?: string | undefined;
+    /** Given when `input` is an EncodedInput (the log cannot read it from the input). */
+    clientId?: string | null;
     output: unknown;
     policyVersion: string | null;
     latencyUs: number;
@@ -45,7 +48,8 @@ export class Decider {
     this.#audit = audit;
   }
 
-  async decide(phase: DecisionPhase, input: PolicyInput): Promise<Decided> {
+  /** `input`: an object, or already JSON text (EncodedInput) when the caller keeps its parts encoded. */
+  async decide(phase: DecisionPhase, input: PolicyInput | EncodedInput): Promise<Decided> {
     // Named before it is made, so the audit record and the answer carry the same id.
     const decisionId = randomUUID();
     const t0 = performance.now();
@@ -59,7 +63,7 @@ export class Decider {
       this.#audit?.record({
         phase,
         outcome: 'error',
-        input,
+        ...auditedInput(input),
         output: { error: { code: typeof e?.code === 'string' ? e.code : 'error', message: typeof e?.message === 'string' ? e.message : String(err) } },
         policyVersion: null,
         latencyUs,
@@ -72,14 +76,22 @@ export class Decider {
     const decision = normalizeDecision(out.result);
     const outcome = decision.allow ? 'allow' : 'deny';
     this.#observe?.(phase, outcome, out.latencyUs);
-    this.#audit?.record({ phase, outcome, input, inputJson: out.inputJson, output: out.result, policyVersion: out.version, latencyUs: out.latencyUs, decisionId, requestId: requestIdOf(input) });
-    return { decision, decisionId, version: out.version };
+    this.#audit?.record({ phase, outcome, ...auditedInput(input), inputJson: out.inputJson, output: out.result, policyVersion: out.version, latencyUs: out.latencyUs, decisionId, requestId: requestIdOf(input) });
+    const decided: Decided = { decision, decisionId, version: out.version };
+    if (out.inputJson !== undefined) decided.inputJson = out.inputJson;
+    return decided;
   }
 }
 
 /** The id the frontend gave the HTTP request (`input.context.environment.request_id`), if any. */
-function requestIdOf(input: PolicyInput): string | null {
+function requestIdOf(input: PolicyInput | EncodedInput): string | null {
+  if (input instanceof EncodedInput) return input.requestId;
   return input.context?.environment?.request_id ?? null;
+}
+
+/** The input as the audit log takes it: an encoded one as its text, with the client id it cannot read from it. */
+function auditedInput(input: PolicyInput | EncodedInput): { input: unknown; inputJson?: string; clientId?: string | null } {
+  return input instanceof EncodedInput ? { input: undefined, inputJson: input.json, clientId: input.clientId } : { input };
 }
 
 function isEvalError(err: unknown): boolean {

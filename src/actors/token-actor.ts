@@ -12,7 +12,7 @@ import {
   type TokenRecord,
   activeResponse,
   bindingFor,
-  buildIntrospectInput,
+  encodeIntrospectInput,
   inactive,
   mayRevoke,
   tokenState,
@@ -117,7 +117,7 @@ export class TokenActor implements ActorBehavior {
     if (!rs) return inactive;
     if (dpop !== undefined) await this.#checkRsProof(record, dpop);
     if (record.jit_single_use) return this.#mailbox.run(hash, () => this.#introspectSingleUse(hash, callerServers, rsContext, env));
-    const decided = await this.#o.decider.decide('introspect', buildIntrospectInput(record, rs, rsContext, env));
+    const decided = await this.#o.decider.decide('introspect', encodeIntrospectInput(record, rs, rsContext, env));
     if (!decided.decision.allow) return deniedByPolicy(decided.decision.reason);
     return activeResponse(record, decided.decision, decided.decisionId, decided.version, this.#o.issuer);
   }
@@ -147,7 +147,7 @@ export class TokenActor implements ActorBehavior {
     if (!v || !record || tokenState(record, env.time_unix) !== 'active') return inactive;
     const rs = bindingFor(record, callerServers);
     if (!rs) return inactive;
-    const decided = await this.#o.decider.decide('introspect', buildIntrospectInput(record, rs, rsContext, env));
+    const decided = await this.#o.decider.decide('introspect', encodeIntrospectInput(record, rs, rsContext, env));
     if (!decided.decision.allow) return deniedByPolicy(decided.decision.reason);
     const consumed: TokenRecord = { ...record, consumed_at: Date.now() };
     try {

@@ -3,7 +3,7 @@
 export { decode, encode } from './codec.js';
 export { type BusConnection, type ConnectOptions, connectBus } from './connection.js';
 export { BusError, type ErrorEnvelope, type ErrorKind, type Reply, RevisionConflictError, timedOut, unavailable } from './errors.js';
-export { KvStore, type Versioned } from './kv.js';
+export { KvStore, type ValueCodec, type Versioned } from './kv.js';
 export { JetStreamPipeline, type PipelineOptions } from './pipeline.js';
 export { type AuditStreamRetention, type ProvisionOptions, type ProvisionedBuckets, ensureAuditStream, provision } from './provision.js';
 export { request, serve, toEnvelope } from './rpc.js';

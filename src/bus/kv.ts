@@ -14,15 +14,25 @@ export interface Versioned<T> {
   revision: number;
 }
 
+/** How a bucket's values become bytes and back; default msgpack of the value as it is. */
+export interface ValueCodec<T> {
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+const msgpackCodec: ValueCodec<never> = { encode, decode };
+
 export class KvStore<T> {
   readonly bucket: string;
   readonly #kv: KV;
   readonly #pipeline: JetStreamPipeline;
+  readonly #codec: ValueCodec<T>;
 
-  constructor(bucket: string, kv: KV, pipeline: JetStreamPipeline) {
+  constructor(bucket: string, kv: KV, pipeline: JetStreamPipeline, codec: ValueCodec<T> = msgpackCodec) {
     this.bucket = bucket;
     this.#kv = kv;
     this.#pipeline = pipeline;
+    this.#codec = codec;
   }
 
   /** Reads the latest value; `null` when the key never existed, `{ value: null }` when deleted. */
@@ -35,7 +45,7 @@ export class KvStore<T> {
     }
     if (!entry) return null;
     if (entry.operation !== 'PUT' || entry.length === 0) return { value: null, revision: entry.revision };
-    return { value: decode<T>(entry.value), revision: entry.revision };
+    return { value: this.#codec.decode(entry.value), revision: entry.revision };
   }
 
   /**
@@ -43,12 +53,12 @@ export class KvStore<T> {
    * resolves to the new revision, rejects with `RevisionConflictError` when someone wrote in between.
    */
   write(key: string, value: T, expected: number): Promise<number> {
-    return this.#pipeline.publish(kvPutSubject(this.bucket, key), encode(value), JetStreamPipeline.expectRevision(expected), key);
+    return this.#pipeline.publish(kvPutSubject(this.bucket, key), this.#codec.encode(value), JetStreamPipeline.expectRevision(expected), key);
   }
 
   /** Writes without compare-and-set (last writer wins); only for data with one writer by construction. */
   put(key: string, value: T): Promise<number> {
-    return this.#pipeline.publish(kvPutSubject(this.bucket, key), encode(value), undefined, key);
+    return this.#pipeline.publish(kvPutSubject(this.bucket, key), this.#codec.encode(value), undefined, key);
   }
 
   /** Marks the key deleted, if its last revision is `expected` when given. */

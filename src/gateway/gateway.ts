@@ -10,6 +10,7 @@ import { type TokenEventStream, subscribeTokenEvents } from '../events/index.js'
 import {
   type IntrospectionResponse,
   type TokenRecord,
+  tokenRecordCodec,
   activeResponse,
   bindingFor,
   buildIntrospectInput,
@@ -152,7 +153,7 @@ export class Gateway {
       await watcher.start();
       const policyData = new PolicyDataView(bus, new KvStore<unknown>(buckets.policyData, policyKv, pipeline), policy, o.defaultTokenTtl);
       await policyData.start();
-      const gw = new Gateway(o, bus, pipeline, new KvStore<TokenRecord>(buckets.tokens, tokensKv, pipeline), policy, policyData, watcher);
+      const gw = new Gateway(o, bus, pipeline, new KvStore<TokenRecord>(buckets.tokens, tokensKv, pipeline, tokenRecordCodec), policy, policyData, watcher);
       // Wrong credentials must fail here, not turn every miss into an error later.
       await gw.#remote.introspect('portcullis-gateway-credential-check', {});
       await gw.#follow();

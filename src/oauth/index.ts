@@ -18,4 +18,5 @@ export * from './revocation.js';
 export * from './scope.js';
 export * from './secrets.js';
 export * from './token-record.js';
+export { tokenRecordCodec } from './token-record-wire.js';
 export * from './tokens.js';

@@ -1,5 +1,6 @@
 // Token introspection (RFC 7662): which resource server may learn about a token, the policy input
 // of the introspection phase, and the response.
+import { EncodedInput } from '../policy/encoded-input.js';
 import { OAuthError } from './errors.js';
 import { type Params, required, single } from './params.js';
 import type { ResourceServer } from './pbac.js';
@@ -69,6 +70,66 @@ export function buildIntrospectInput(record: TokenRecord, rs: ResourceServer, rs
       },
     },
   };
+}
+
+/** The JSON of a token's introspection input that never changes: all but the request's own parts. */
+interface TokenInputParts {
+  /** `{"resources":…,"scopes":…,"subject":null,"context":{<issuance context>,"phase":"introspect","environment":` */
+  head: string;
+  /** `,"token":{…}}}` */
+  tail: string;
+  clientId: string | null;
+}
+
+// Records are replaced, never changed in place (revoke and consume write new objects), so a record's
+// parts stay true for as long as the record lives; they go with it.
+const tokenParts = new WeakMap<TokenRecord, TokenInputParts>();
+const serverJson = new WeakMap<ResourceServer, string>();
+
+/** Keys buildIntrospectInput sets itself over the issuance context. */
+const introspectKeys = new Set(['phase', 'environment', 'rs_context', 'resource_server', 'token']);
+
+function partsOf(record: TokenRecord): TokenInputParts {
+  let p = tokenParts.get(record);
+  if (p !== undefined) return p;
+  const issued: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record.input.context)) if (!introspectKeys.has(k)) issued[k] = v;
+  const issuedJson = JSON.stringify(issued);
+  const token = {
+    scopes: record.scope,
+    resources: record.resources,
+    jit_single_use: record.jit_single_use,
+    iat: record.iat,
+    exp: record.exp,
+    decision_id: record.decision_id,
+    obligations: record.decision.obligations,
+  };
+  p = {
+    head: `{"resources":${JSON.stringify(record.resources)},"scopes":${JSON.stringify(record.scope)},"subject":null,"context":{${issuedJson.length > 2 ? `${issuedJson.slice(1, -1)},` : ''}"phase":"introspect","environment":`,
+    tail: `,"token":${JSON.stringify(token)}}}`,
+    clientId: record.client_id,
+  };
+  tokenParts.set(record, p);
+  return p;
+}
+
+function resourceServerJson(rs: ResourceServer): string {
+  let j = serverJson.get(rs);
+  if (j === undefined) {
+    j = JSON.stringify({ id: rs.id, client_id: rs.client_id, resource: rs.resource });
+    serverJson.set(rs, j);
+  }
+  return j;
+}
+
+/**
+ * buildIntrospectInput's value as JSON text, made from the token's parts encoded once per record and the
+ * request's own parts (environment, rs_context, resource server): what policy sees is the same input.
+ */
+export function encodeIntrospectInput(record: TokenRecord, rs: ResourceServer, rsContext: Record<string, unknown>, environment: Environment): EncodedInput {
+  const p = partsOf(record);
+  const json = `${p.head}${JSON.stringify(environment)},"rs_context":${JSON.stringify(rsContext)},"resource_server":${resourceServerJson(rs)}${p.tail}`;
+  return new EncodedInput(json, environment.request_id ?? null, p.clientId);
 }
 
 export interface ActiveIntrospection {

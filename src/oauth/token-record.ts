@@ -19,6 +19,11 @@ export interface TokenRecord {
   decision_id: string;
   policy_version: string;
   input: PolicyInput;
+  /**
+   * `input` as the JSON text policy was given, when known: stored in KV in place of `input` (./token-record-wire.ts),
+   * so minting never encodes the largest part of a record a second time.
+   */
+  input_json?: string;
   decision: Decision;
   revoked_at?: number;
   consumed_at?: number;

@@ -9,6 +9,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadRegoPolicy } from '../rego/load.js';
 import { PolicyError, PolicyOverloadError } from './errors.js';
+import { EncodedInput } from './encoded-input.js';
 import { LatencyHistogram, type HistogramSnapshot } from './lib/histogram.js';
 import { policyWorkerExecArgv, policyWorkerFile } from './lib/worker-file.js';
 import type {
@@ -258,10 +259,13 @@ export class PolicyPool {
     }
     // Encoded here, once, so a value JSON cannot carry fails its own caller rather than its whole batch.
     let inputJson: string | undefined;
-    try {
-      inputJson = JSON.stringify(input);
-    } catch (err) {
-      return Promise.reject(new TypeError(`policy input is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`));
+    if (input instanceof EncodedInput) inputJson = input.json;
+    else {
+      try {
+        inputJson = JSON.stringify(input);
+      } catch (err) {
+        return Promise.reject(new TypeError(`policy input is not JSON-serialisable: ${err instanceof Error ? err.message : String(err)}`));
+      }
     }
     return new Promise((resolve, reject) => {
       this.#pending.push({ entrypoint, inputJson, raw, t0: performance.now(), resolve, reject });

@@ -8,6 +8,7 @@ import { cryptoBuiltins } from './lib/host-crypto.js';
 import { graphBuiltins } from './lib/host-graph.js';
 import { miscBuiltins } from './lib/host-misc.js';
 import { netBuiltins } from './lib/host-net.js';
+import { valueBuiltins } from './lib/host-values.js';
 
 /** A host builtin receives its arguments as JSON values and returns one (undefined = Rego undefined). */
 export type HostBuiltin = (...args: unknown[]) => unknown;
@@ -42,6 +43,7 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
     ...miscBuiltins(perEvaluation),
     ...netBuiltins(),
     ...graphBuiltins(),
+    ...(valueBuiltins() as Record<string, HostBuiltin>),
     sprintf: (format, values) => (typeof format === 'string' && Array.isArray(values) ? goSprintf(format, values) : undefined),
     'time.now_ns': nowNs,
     // OPA's runtime information (config, env, version); an embedded evaluator has none to give.

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import type * as OpaSdk from '@open-policy-agent/opa-wasm';
 import { createHostBuiltins, type HostBuiltin, type HostBuiltinOptions } from './host-builtins.js';
 import { BuiltinError } from './lib/builtin-error.js';
+import { parseRegoValue, takesRegoValues, writeRegoValue, type RValue } from './lib/rego-value.js';
 
 const sdk = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof OpaSdk;
 
@@ -170,6 +171,8 @@ interface AbiExports {
   builtins(): number;
   opa_json_dump(addr: number): number;
   opa_json_parse(addr: number, len: number): number;
+  opa_value_dump(addr: number): number;
+  opa_value_parse(addr: number, len: number): number;
   opa_malloc(len: number): number;
   opa_eval?: OpaEval;
 }
@@ -199,13 +202,29 @@ function dumpJson(exports: AbiExports, memory: WebAssembly.Memory, value: number
   return JSON.parse(cString(memory, exports.opa_json_dump(value)));
 }
 
+/** A host builtin's JSON result into the module; a bigint is written as its exact digits. */
 function loadJson(exports: AbiExports, memory: WebAssembly.Memory, value: unknown): number {
   if (value === undefined) return 0;
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `\u0000big:${v}` : v)).replace(/"\\u0000big:(-?\d+)"/g, '$1');
+  const bytes = new TextEncoder().encode(text);
   const addr = exports.opa_malloc(bytes.length);
   new Uint8Array(memory.buffer).set(bytes, addr);
   const parsed = exports.opa_json_parse(addr, bytes.length);
   if (parsed === 0) throw new RegoEvalError('eval_internal_error', 'host builtin result is not valid JSON');
+  return parsed;
+}
+
+function dumpValue(exports: AbiExports, memory: WebAssembly.Memory, value: number): RValue {
+  return parseRegoValue(cString(memory, exports.opa_value_dump(value)));
+}
+
+function loadValue(exports: AbiExports, memory: WebAssembly.Memory, value: RValue | undefined): number {
+  if (value === undefined) return 0;
+  const bytes = new TextEncoder().encode(writeRegoValue(value));
+  const addr = exports.opa_malloc(bytes.length);
+  new Uint8Array(memory.buffer).set(bytes, addr);
+  const parsed = exports.opa_value_parse(addr, bytes.length);
+  if (parsed === 0) throw new RegoEvalError('eval_internal_error', 'host builtin result is not a valid Rego value');
   return parsed;
 }
 
@@ -231,16 +250,17 @@ function importObject(
     const name = idToName.get(id) ?? `#${id}`;
     const impl = builtins[name];
     if (!impl) throw new RegoEvalError('eval_builtin_error', `not implemented: built-in function ${name}`);
+    const rego = takesRegoValues(impl);
     let result: unknown;
     try {
-      result = impl(...args.map((a) => dumpJson(exports, memory, a)));
+      result = impl(...args.map((a) => (rego ? dumpValue(exports, memory, a) : dumpJson(exports, memory, a))));
     } catch (err) {
       if (!strict) return 0;
       const message = err instanceof Error ? err.message : String(err);
       const code = err instanceof BuiltinError ? err.code : 'eval_builtin_error';
       throw new RegoEvalError(code, message.startsWith(`${name}:`) ? message : `${name}: ${message}`, { cause: err });
     }
-    return loadJson(exports, memory, result);
+    return rego ? loadValue(exports, memory, result as RValue | undefined) : loadJson(exports, memory, result);
   };
   return {
     env: {

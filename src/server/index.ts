@@ -44,6 +44,7 @@ import {
   ExpiringCache,
   JwksCache,
   type TokenRecord,
+  tokenRecordCodec,
   openReplayStore,
 } from '../oauth/index.js';
 import { type PolicyBundle, PolicyError, createPolicyPool, defaultPolicyDir } from '../policy/index.js';
@@ -177,7 +178,7 @@ export async function startServer(given: Config, opts: ServerOptions = {}): Prom
       events.close();
     });
     const clientKv = new KvStore<ClientRecord>(buckets.clients, kvs[buckets.clients], pipeline);
-    const tokenKv = new KvStore<TokenRecord>(buckets.tokens, kvs[buckets.tokens], pipeline);
+    const tokenKv = new KvStore<TokenRecord>(buckets.tokens, kvs[buckets.tokens], pipeline, tokenRecordCodec);
     const policyKv = new KvStore<unknown>(buckets.policyData, kvs[buckets.policyData], pipeline);
     // Issue 6: one-time jtis shared by every host; bounded outbound fetches (jwks_uri, client_id URLs).
     const replay = await openReplayStore(bus, { replicas, maxAgeMs: config.replayMaxAgeMs, pipeline });

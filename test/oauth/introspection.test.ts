@@ -1,6 +1,18 @@
 // Introspection: request parsing, resource-server binding, states, the response.
 import t from 'tap';
-import { type Decision, OAuthError, type TokenRecord, activeResponse, bindingFor, readIntrospectionRequest, readRevocationRequest, tokenState } from '../../src/oauth/index.js';
+import {
+  type Decision,
+  OAuthError,
+  type TokenRecord,
+  activeResponse,
+  bindingFor,
+  buildIntrospectInput,
+  encodeIntrospectInput,
+  readIntrospectionRequest,
+  readRevocationRequest,
+  tokenRecordCodec,
+  tokenState,
+} from '../../src/oauth/index.js';
 
 const decision: Decision = { allow: true, scopes: ['read', 'write'], ttl: 60, jit_single_use: false, obligations: [{ type: 'audit' }], reason: '' };
 const record = (over: Partial<TokenRecord> = {}): TokenRecord => ({
@@ -59,4 +71,30 @@ t.test('request parsing', async (t) => {
   t.equal(codeOf(() => readIntrospectionRequest(p({ token: 'x', token_type_hint: 'id_token' }), undefined)), 'unsupported_token_type');
   t.equal(codeOf(() => readRevocationRequest(p({ token: 'x', token_type_hint: 'refresh_token' }))), 'ok');
   t.ok(new OAuthError('invalid_request', 'x'));
+});
+
+t.test('the encoded introspection input is the same input as the built one', async (t) => {
+  const env = { ip: '10.0.0.1', user_agent: 'ua "quoted"', time: '2026-01-01T00:00:00Z', time_unix: 150, request_id: 'r-1' };
+  const cases: [string, TokenRecord, Record<string, unknown>][] = [
+    ['plain', record(), {}],
+    ['with rs_context and single use', record({ jit_single_use: true, resources: [{ type: 'api', id: 'x', server: 'rs', indicator: 'https://rs.example', actions: ['read'] }] }), { action: 'read', path: '/a\u2028b', n: [1, 2] }],
+    ['empty issuance context', record({ input: { resources: [], scopes: [], subject: null, context: {} as never } }), { k: null }],
+    ['object obligations', record({ decision: { ...decision, obligations: { mfa: true } as never } }), {}],
+  ];
+  for (const [name, r, ctx] of cases) {
+    const enc = encodeIntrospectInput(r, rs, ctx, env);
+    t.same(JSON.parse(enc.json), JSON.parse(JSON.stringify(buildIntrospectInput(r, rs, ctx, env))), name);
+    t.equal(enc.requestId, 'r-1', `${name}: request id`);
+    t.equal(enc.clientId, 'app', `${name}: client id`);
+    t.same(JSON.parse(encodeIntrospectInput(r, other, { again: 1 }, { ...env, request_id: undefined as never }).json).context.resource_server, other, `${name}: parts reused with another server`);
+  }
+});
+
+t.test('token records read back from their stored form as they were written', async (t) => {
+  const r = record();
+  const withJson = { ...r, input_json: JSON.stringify(r.input) };
+  t.same(tokenRecordCodec.decode(tokenRecordCodec.encode(withJson)), withJson, 'input restored from its JSON text');
+  t.same(tokenRecordCodec.decode(tokenRecordCodec.encode(r)), r, 'a record without input_json is stored whole');
+  const stored = tokenRecordCodec.encode(withJson);
+  t.ok(stored.byteLength < tokenRecordCodec.encode({ ...withJson, input_json: undefined as never }).byteLength + withJson.input_json.length, 'the input is stored once, as text');
 });

@@ -5,8 +5,10 @@ import type { ReplayStore } from '../replay/index.js';
 /** RFC 7523 §2.2: the only client_assertion_type accepted. */
 export const jwtBearerAssertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** Asymmetric algorithms accepted (`token_endpoint_auth_signing_alg_values_supported`, RFC 8414 §2). */
-export const defaultAssertionAlgorithms: readonly string[] = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'];
+/** Asymmetric algorithms accepted (`token_endpoint_auth_signing_alg_values_supported`, RFC 8414 §2).
+ * `Ed25519` is RFC 9864's fully-specified name for EdDSA over Ed25519, which current clients (oauth4webapi)
+ * sign with; the polymorphic `EdDSA` (RFC 8037) stays accepted. */
+export const defaultAssertionAlgorithms: readonly string[] = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'Ed25519', 'EdDSA'];
 
 export interface AssertionOptions {
   /**

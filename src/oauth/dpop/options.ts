@@ -4,8 +4,10 @@ import type { ExpiringCache } from '../fetch/index.js';
 import type { ReplayStore } from '../replay/index.js';
 import type { DpopNonces } from './dpop-nonces.js';
 
-/** Asymmetric JWS algorithms accepted in proofs (RFC 9449 §4.3 item 5: never `none`, never a MAC). */
-export const defaultDpopAlgorithms: readonly string[] = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'];
+/** Asymmetric JWS algorithms accepted in proofs (RFC 9449 §4.3 item 5: never `none`, never a MAC).
+ * `Ed25519` is RFC 9864's fully-specified name for EdDSA over Ed25519, which current clients (oauth4webapi)
+ * sign with; the polymorphic `EdDSA` (RFC 8037) stays accepted. */
+export const defaultDpopAlgorithms: readonly string[] = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'Ed25519', 'EdDSA'];
 
 export interface DpopOptions {
   /** Allowed `alg` values (default: defaultDpopAlgorithms; `dpop_signing_alg_values_supported` in RFC 8414 metadata). */

@@ -14,6 +14,8 @@ export interface Decided {
   decision: Decision;
   decisionId: string;
   version: string;
+  /** The input as the JSON text policy was given, when the pool reports it (kept in the token record). */
+  inputJson?: string;
 }
 
 /** What a grant may do: look up resource servers, ask policy, mint. Supplied by the client actor. */

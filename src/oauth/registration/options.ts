@@ -26,7 +26,7 @@ export const defaultMetadataRules: MetadataRules = {
   authMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
   grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
   defaultGrantTypes: ['client_credentials'],
-  signingAlgorithms: ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'],
+  signingAlgorithms: ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'Ed25519', 'EdDSA'],
   maxRedirectUris: 20,
   maxContacts: 10,
   maxJwks: 10,

@@ -1,6 +1,6 @@
 // Host builtins of OPA's crypto and io.jwt families that the Wasm runtime does not compile in: digests,
 // HMACs and JWS signature checks (io.jwt.verify_*, io.jwt.decode_verify) over node:crypto.
-import { createHash, createHmac, createPublicKey, timingSafeEqual, verify, X509Certificate, constants, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify, X509Certificate, constants, type KeyObject } from 'node:crypto';
 
 import { BuiltinError, operandError } from './builtin-error.js';
 
@@ -23,7 +23,8 @@ interface Jws {
 
 function parseJws(token: string, name: string): Jws {
   const parts = token.split('.');
-  if (parts.length !== 3) throw new BuiltinError(`${name}: encoded JWT had no period separators`);
+  if (parts.length === 1) throw new BuiltinError(`${name}: encoded JWT had no period separators`);
+  if (parts.length !== 3) throw new BuiltinError(`${name}: encoded JWT must have 3 sections, found ${parts.length}`);
   const [h, p, s] = parts as [string, string, string];
   let header: unknown;
   let payload: unknown;
@@ -114,6 +115,90 @@ function decodeVerify(nowNs: () => number): Builtin {
   };
 }
 
+function obj(v: unknown, name: string, pos: number): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw operandError(`${name}: operand ${pos} must be object but got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`);
+  return v as Record<string, unknown>;
+}
+
+/** A JSON value as OPA's term String() writes it: sorted keys, `", "` and `": "` separators. */
+function regoText(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(regoText).join(', ')}]`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}: ${regoText((v as Record<string, unknown>)[k])}`).join(', ')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Go's encoding/json error for text that is not one JSON value. */
+function goJsonError(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    if (text.trim() === '') return 'unexpected end of JSON input';
+    return 'invalid character in JSON input';
+  }
+}
+
+const SIGN_ALGS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
+
+/** A JWK's key material for signing: the secret of an `oct` key, else a private key object. */
+function signingKey(jwkText: string, name: string): { secret?: Buffer; key?: KeyObject } {
+  let jwk: Record<string, unknown>;
+  try {
+    jwk = JSON.parse(jwkText) as Record<string, unknown>;
+  } catch {
+    throw new BuiltinError(`${name}: ${goJsonError(jwkText) ?? 'invalid JWK'}`);
+  }
+  if (jwk.kty === 'oct') {
+    if (typeof jwk.k !== 'string') throw new BuiltinError(`${name}: invalid JWK: missing "k"`);
+    return { secret: Buffer.from(jwk.k, 'base64url') };
+  }
+  try {
+    return { key: createPrivateKey({ key: jwk as never, format: 'jwk' }) };
+  } catch (err) {
+    throw new BuiltinError(`${name}: failed to parse JWK: ${(err as Error).message}`);
+  }
+}
+
+/** OPA's io.jwt.encode_sign(_raw): a JWS compact serialization of header and payload (as given). */
+function encodeSign(name: string, headerText: string, payloadText: string, jwkText: string): string {
+  const headerErr = goJsonError(headerText);
+  if (headerErr) throw new BuiltinError(`${name}: ${headerErr}`);
+  const header = JSON.parse(headerText) as unknown;
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new BuiltinError(`${name}: invalid JWS header`);
+  const h = header as Record<string, unknown>;
+  if (h.alg === undefined) throw new BuiltinError(`${name}: unsupported signature algorithm`);
+  const alg = String(h.alg);
+  if (!SIGN_ALGS.has(alg)) throw new BuiltinError(`${name}: unknown signature algorithm`);
+  if (h.typ === undefined || h.typ === 'JWT') {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(payloadText);
+    } catch {
+      payload = undefined;
+    }
+    if (typeof payload !== 'object' || payload === null) throw new BuiltinError(`${name}: type is JWT but payload is not JSON`);
+  }
+  const input = `${Buffer.from(headerText).toString('base64url')}.${Buffer.from(payloadText).toString('base64url')}`;
+  const { secret, key } = signingKey(jwkText, name);
+  const hash = HASH[alg.slice(2)];
+  let sig: Buffer;
+  const family = alg.slice(0, 2);
+  if (family === 'HS') {
+    if (!secret || !hash) throw new BuiltinError(`${name}: invalid key for ${alg}`);
+    sig = createHmac(hash, secret).update(input).digest();
+  } else {
+    if (!key) throw new BuiltinError(`${name}: invalid key for ${alg}`);
+    if (alg === 'EdDSA') sig = sign(null, Buffer.from(input), key);
+    else if (family === 'RS') sig = sign(hash as string, Buffer.from(input), key);
+    else if (family === 'PS') sig = sign(hash as string, Buffer.from(input), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+    else sig = sign(hash as string, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' });
+  }
+  return `${input}.${sig.toString('base64url')}`;
+}
+
 export function cryptoBuiltins(nowNs: () => number): Record<string, Builtin> {
   const out: Record<string, Builtin> = {
     'crypto.md5': digest('md5', 'crypto.md5'),
@@ -129,6 +214,14 @@ export function cryptoBuiltins(nowNs: () => number): Record<string, Builtin> {
       return x.length === y.length && timingSafeEqual(x, y);
     },
     'io.jwt.decode_verify': decodeVerify(nowNs),
+    'io.jwt.encode_sign': (header, payload, key) => {
+      const name = 'io.jwt.encode_sign';
+      return encodeSign(name, regoText(obj(header, name, 1)), regoText(obj(payload, name, 2)), JSON.stringify(obj(key, name, 3)));
+    },
+    'io.jwt.encode_sign_raw': (header, payload, key) => {
+      const name = 'io.jwt.encode_sign_raw';
+      return encodeSign(name, str(header, name, 1), str(payload, name, 2), str(key, name, 3));
+    },
   };
   for (const fam of ['HS', 'RS', 'PS', 'ES']) for (const bits of ['256', '384', '512']) out[`io.jwt.verify_${fam.toLowerCase()}${bits}`] = verifier(`${fam}${bits}`);
   return out;

@@ -58,6 +58,14 @@ function parseIpv6(s: string): bigint | undefined {
   return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
 }
 
+/** Go's net.ParseIP: an IPv4 or IPv6 address. */
+export function parseIp(s: string): { bits: 32 | 128; value: bigint } | undefined {
+  const v4 = parseIpv4(s);
+  if (v4 !== undefined) return { bits: 32, value: v4 };
+  const v6 = parseIpv6(s);
+  return v6 === undefined ? undefined : { bits: 128, value: v6 };
+}
+
 /** Go's net.ParseCIDR: the network of `ip/prefix`. */
 export function parseCidr(s: string): Cidr | undefined {
   const slash = s.indexOf('/');
