@@ -25,7 +25,7 @@ export interface OwnerExpiryOptions {
   windowMs?: number;
   /** Tokens tracked at once; default 1 000 000. */
   maxTracked?: number;
-  /** Events one catch-up replay reads at most; default 1 000 000. */
+  /** Messages (of one or more events) one catch-up replay reads at most; default 1 000 000. */
   maxCatchUp?: number;
   /** Ownership poll, ms; default 1 000. */
   pollMs?: number;
@@ -191,7 +191,8 @@ export class OwnerExpiryAnnouncer {
       let left = Math.min(sub.backlog, this.#o.maxCatchUp);
       if (left === 0) return;
       const found = new Map<string, TokenEvent[] | null>();
-      for await (const { event } of sub) {
+      // `left` counts messages (the backlog's unit); a message may carry several events.
+      for await (const { event, index, of } of sub) {
         if (shards.has(this.#o.shardOf(event.token_hash))) {
           const h = event.token_hash;
           if (event.type === 'issued') {
@@ -203,7 +204,7 @@ export class OwnerExpiryAnnouncer {
             }
           } else found.set(h, null); // revoked, consumed or already expired
         }
-        if (--left === 0) break;
+        if (index === of - 1 && --left === 0) break;
       }
       const nowSec = Date.now() / 1000;
       for (const [hash, events] of found) {

@@ -17,14 +17,21 @@ export interface TokenEventSubscription {
 }
 
 export interface ReceivedTokenEvent {
-  /** Stream sequence: resume after a restart with `fromSeq: seq + 1`. */
+  /**
+   * Stream sequence of the message that carried it. Events of one turn for one subject share a message
+   * (and its seq): resume after a restart with `fromSeq: seq + 1` once the message's last event is handled.
+   */
   seq: number;
+  /** Its place among the events that message delivers to this subscription (0 for a message of one event)… */
+  index: number;
+  /** … and how many that is: `index === of - 1` is the message's last. */
+  of: number;
   subject: string;
   event: TokenEvent;
 }
 
 export interface TokenEventStream extends AsyncIterable<ReceivedTokenEvent> {
-  /** Events still stored after the starting point when the subscription began. */
+  /** Messages (of one or more events) still stored after the starting point when the subscription began. */
   readonly backlog: number;
   stop(): void;
 }
@@ -56,15 +63,19 @@ export async function subscribeTokenEvents(bus: BusConnection, sub: TokenEventSu
   async function* events(): AsyncGenerator<ReceivedTokenEvent> {
     try {
       for await (const m of messages) {
-        let event: TokenEvent;
+        let payload: unknown;
         try {
-          event = decode<TokenEvent>(m.data);
+          payload = decode<unknown>(m.data);
         } catch {
           continue; // not an event (foreign publisher)
         }
-        if (!isTokenEvent(event)) continue; // decodes, but is not an event: skipped, never a crash
-        if (kinds && !kinds.has(event.type)) continue;
-        yield { seq: m.seq, subject: m.subject, event };
+        // One event, or several of one turn (./publisher.ts). What decodes but is not an event is skipped,
+        // never a crash.
+        const carried = Array.isArray(payload) ? payload : [payload];
+        const delivered = carried.filter((e): e is TokenEvent => isTokenEvent(e) && (kinds === undefined || kinds.has(e.type)));
+        for (let index = 0; index < delivered.length; index++) {
+          yield { seq: m.seq, index, of: delivered.length, subject: m.subject, event: delivered[index] as TokenEvent };
+        }
       }
     } finally {
       stop();

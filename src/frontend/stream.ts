@@ -1,4 +1,4 @@
-// GET /stream: a WebSocket of token events (JSON text frames `{seq, subject, event}`) for the resource
+// GET /stream: a WebSocket of token events (JSON text frames `{seq, index, subject, event}`) for the resource
 // servers the caller's access token may stream (see ./stream-access.ts). Query `since` (ms since the
 // epoch) or `from_seq` replays first. The socket closes when the token expires (code 4001), when the
 // server cannot follow the stream (1011), or when the reader falls too far behind (backpressure).
@@ -134,7 +134,7 @@ export function addStreamRoute(app: TemplatedApp, ctx: FrontendContext, access: 
           d.grant,
           d.opts,
           (e) => {
-            if (!d.closed) ws.send(JSON.stringify({ seq: e.seq, subject: e.subject, event: e.event }));
+            if (!d.closed) ws.send(JSON.stringify({ seq: e.seq, index: e.index, subject: e.subject, event: e.event }));
           },
           () => {
             if (!d.closed) ws.end(1011, 'token event stream ended');
