@@ -4,6 +4,8 @@
 import { parseDocument, stringify as stringifyYaml, type YAMLError } from 'yaml';
 import { BuiltinError, operandError } from './lib/builtin-error.js';
 import { goSprintf } from './lib/go-fmt.js';
+import { renderGoTemplate } from './lib/go-template.js';
+import { SchemaError, checkSchema, validateSchema } from './lib/json-schema.js';
 import { cryptoBuiltins } from './lib/host-crypto.js';
 import { graphBuiltins } from './lib/host-graph.js';
 import { miscBuiltins } from './lib/host-misc.js';
@@ -46,6 +48,36 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
     ...(valueBuiltins() as Record<string, HostBuiltin>),
     sprintf: (format, values) => (typeof format === 'string' && Array.isArray(values) ? goSprintf(format, values) : undefined),
     'time.now_ns': nowNs,
+    'json.verify_schema': (schema) => {
+      const s = schemaOperand('json.verify_schema', schema, 1);
+      try {
+        checkSchema(s);
+        return [true, null];
+      } catch (err) {
+        if (err instanceof SchemaError) return [false, `jsonschema: ${err.message}`];
+        throw err;
+      }
+    },
+    'json.match_schema': (doc, schema) => {
+      const d = schemaOperand('json.match_schema', doc, 1);
+      const s = schemaOperand('json.match_schema', schema, 2);
+      try {
+        const errors = validateSchema(d, s);
+        return [errors.length === 0, errors];
+      } catch (err) {
+        if (err instanceof SchemaError) throw new BuiltinError(`json.match_schema: ${err.message}`);
+        throw err;
+      }
+    },
+    'strings.render_template': (template, vars) => {
+      if (typeof template !== 'string') throw operandError(`strings.render_template: operand 1 must be string but got ${jsonTypeName(template)}`);
+      if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) throw operandError(`strings.render_template: operand 2 must be object but got ${jsonTypeName(vars)}`);
+      try {
+        return renderGoTemplate(template, vars);
+      } catch (err) {
+        throw new BuiltinError(`strings.render_template: ${(err as Error).message}`);
+      }
+    },
     // OPA's runtime information (config, env, version); an embedded evaluator has none to give.
     'opa.runtime': () => ({}),
     // OPA: a non-string is simply not valid JSON/YAML (false), never an error.
@@ -76,6 +108,24 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
       cache.clear();
     },
   };
+}
+
+/** A schema or document operand: JSON text, or the value itself (an object; booleans are schemas too). */
+function schemaOperand(name: string, v: unknown, pos: number): unknown {
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch (err) {
+      throw new BuiltinError(`${name}: ${(err as Error).message}`);
+    }
+  }
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v;
+  if (typeof v === 'boolean' && pos === 2) return v;
+  throw operandError(`${name}: operand ${pos} must be one of {object, string} but got ${jsonTypeName(v)}`);
+}
+
+function jsonTypeName(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
 
 function yamlParse(s: string): { ok: true; value: unknown } | { ok: false; error: string } {

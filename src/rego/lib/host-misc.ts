@@ -48,6 +48,49 @@ function semverCompare(a: RegExpExecArray, b: RegExpExecArray): number {
   return 0;
 }
 
+/** The 16 bytes of a UUID in one of the forms Go's uuid.Parse accepts, or undefined. */
+function uuidBytes(s: string): Buffer | undefined {
+  let t = s;
+  if (t.length === 45 && t.slice(0, 9).toLowerCase() === 'urn:uuid:') t = t.slice(9);
+  else if (t.length === 38 && t.startsWith('{') && t.endsWith('}')) t = t.slice(1, -1);
+  if (t.length === 36) {
+    if (t[8] !== '-' || t[13] !== '-' || t[18] !== '-' || t[23] !== '-') return undefined;
+    t = t.replace(/-/g, '');
+  }
+  if (t.length !== 32 || !/^[0-9a-fA-F]+$/.test(t)) return undefined;
+  return Buffer.from(t, 'hex');
+}
+
+/** OPA's uuid.parse: version and variant, plus time, clock sequence and node for versions 1 and 2. */
+function uuidParse(s: unknown): unknown {
+  if (typeof s !== 'string') throw operandError(`uuid.parse: operand 1 must be string but got ${typeName(s)}`);
+  const b = uuidBytes(s);
+  if (!b) return undefined;
+  const version = (b[6] as number) >> 4;
+  const v8 = b[8] as number;
+  const variant = (v8 & 0xc0) === 0x80 ? 'RFC4122' : (v8 & 0xe0) === 0xc0 ? 'Microsoft' : (v8 & 0xe0) === 0xe0 ? 'Future' : 'Reserved';
+  const out: Record<string, unknown> = { version, variant };
+  if (version === 1 || version === 2) {
+    const low = BigInt(b.readUInt32BE(0));
+    const mid = BigInt(b.readUInt16BE(4));
+    const hi = BigInt(b.readUInt16BE(6) & 0x0fff);
+    const t100ns = (hi << 48n) | (mid << 32n) | low;
+    // 100 ns intervals since 1582-10-15, as Unix nanoseconds.
+    out.time = (t100ns - 0x01b21dd213814000n) * 100n;
+    out.clocksequence = b.readUInt16BE(8) & 0x3fff;
+    const node = b.subarray(10, 16);
+    out.nodeid = [...node].map((x) => x.toString(16).padStart(2, '0')).join('-');
+    const n0 = node[0] as number;
+    out.macvariables = `${n0 & 0x02 ? 'local' : 'global'}:${n0 & 0x01 ? 'multicast' : 'unicast'}`;
+    if (version === 2) {
+      const d = b[9] as number;
+      out.domain = d === 0 ? 'Person' : d === 1 ? 'Group' : d === 2 ? 'Org' : `Domain${d}`;
+      out.id = b.readUInt32BE(0);
+    }
+  }
+  return out;
+}
+
 export function miscBuiltins(perEvaluation: PerEvaluation): Record<string, Builtin> {
   return {
     'numbers.range_step': (a, b, step) => {
@@ -68,6 +111,7 @@ export function miscBuiltins(perEvaluation: PerEvaluation): Record<string, Built
       if (!pb) throw new BuiltinError(`semver.compare: operand 2: string ${JSON.stringify(b)} is not a valid SemVer`);
       return semverCompare(pa, pb);
     },
+    'uuid.parse': uuidParse,
     'uuid.rfc4122': (k) => perEvaluation(`uuid.rfc4122:${JSON.stringify(k)}`, () => randomUUID()),
     'rand.intn': (s, n) => {
       if (typeof s !== 'string') throw operandError(`rand.intn: operand 1 must be string but got ${typeName(s)}`);
