@@ -6,7 +6,7 @@
 // decision's obligations as `X-Portcullis-*` headers, 401 with `WWW-Authenticate`, or 403.
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { BusError } from '../bus/index.js';
-import { OAuthError, readClientCredentials } from '../oauth/index.js';
+import { OAuthError, defaultDpopAlgorithms, readClientCredentials } from '../oauth/index.js';
 import type { ActiveIntrospection, IntrospectionResponse } from '../oauth/index.js';
 import { type FrontendContext, edgeDeadlineMs, environmentFor } from './context.js';
 import { type ForwardAuthHeaders, accessToken, originalRequest, proofUrl, readForwardAuthHeaders, rsContextOf } from './forward-auth-request.js';
@@ -53,8 +53,12 @@ export function obligationHeaders(r: ActiveIntrospection): Headers {
   return out;
 }
 
+/** RFC 9449 §7.1: a DPoP challenge names the proof algorithms accepted. */
+const dpopAlgs = defaultDpopAlgorithms.join(' ');
+
 function challenge(error?: string, description?: string, scheme: 'Bearer' | 'DPoP' = 'Bearer'): string {
   let c = `${scheme} realm="${realm}"`;
+  if (scheme === 'DPoP') c += `, algs="${dpopAlgs}"`;
   if (error) c += `, error="${error}"`;
   if (description) c += `, error_description="${description.replace(/["\\]/g, '')}"`;
   return c;

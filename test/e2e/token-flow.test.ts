@@ -28,6 +28,8 @@ t.test('issue, introspect, revoke', async (t) => {
 
   const rev = await h.form('/revoke', { token }, w.client);
   t.equal(rev.status, 200);
+  t.equal(rev.headers.get('content-type'), null, 'an empty answer is not labelled JSON');
+  t.equal(rev.headers.get('cache-control'), 'no-store');
   const after = await h.form('/introspect', { token }, w.rs);
   t.same(after.body, { active: false });
 });

@@ -40,4 +40,5 @@ t.test('a DPoP-bound token presented as Bearer is refused at forward-auth', asyn
   const asBearer = await forwardAuth(`Bearer ${bound}`);
   t.equal(asBearer.status, 401, 'the DPoP-bound token without its proof is refused');
   t.match(asBearer.headers.get('www-authenticate') ?? '', /^DPoP /, 'with a DPoP challenge');
+  t.match(asBearer.headers.get('www-authenticate') ?? '', /algs="[^"]*\bES256\b[^"]*"/, 'naming the proof algorithms accepted (RFC 9449 §7.1)');
 });

@@ -23,8 +23,12 @@ export interface RenderOptions {
 
 const jsonHeaders: Headers = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
+/** An empty answer (revocation's 200) says no Content-Type: it has no JSON to label. */
+const emptyHeaders: Headers = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
 export function sendJson(ex: Exchange, status: number, body: unknown, extra?: Headers, close = false): void {
-  send(ex, status, body === undefined ? '' : JSON.stringify(body), extra ? { ...jsonHeaders, ...extra } : jsonHeaders, close);
+  const base = body === undefined ? emptyHeaders : jsonHeaders;
+  send(ex, status, body === undefined ? '' : JSON.stringify(body), extra ? { ...base, ...extra } : base, close);
 }
 
 interface WireError {
