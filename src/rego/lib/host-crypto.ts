@@ -16,7 +16,8 @@ const hmac = (alg: string, name: string): Builtin => (x, key) => createHmac(alg,
 
 interface Jws {
   header: Record<string, unknown>;
-  payload: unknown;
+  /** The payload as text (base64url-decoded); JSON for a JWT, another JWS for a nested one (`cty: JWT`). */
+  payloadText: string;
   signingInput: Buffer;
   signature: Buffer;
 }
@@ -27,90 +28,227 @@ function parseJws(token: string, name: string): Jws {
   if (parts.length !== 3) throw new BuiltinError(`${name}: encoded JWT must have 3 sections, found ${parts.length}`);
   const [h, p, s] = parts as [string, string, string];
   let header: unknown;
-  let payload: unknown;
   try {
     header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-    payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
   } catch {
     throw new BuiltinError(`${name}: failed to decode JWT`);
   }
-  if (typeof header !== 'object' || header === null) throw new BuiltinError(`${name}: JWT header is not an object`);
-  return { header: header as Record<string, unknown>, payload, signingInput: Buffer.from(`${h}.${p}`), signature: Buffer.from(s, 'base64url') };
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new BuiltinError(`${name}: JWT header is not an object`);
+  return { header: header as Record<string, unknown>, payloadText: Buffer.from(p, 'base64url').toString('utf8'), signingInput: Buffer.from(`${h}.${p}`), signature: Buffer.from(s, 'base64url') };
 }
 
-/** Keys from a PEM certificate or public key, a JWK or a JWK set given as JSON text. */
-function publicKeys(material: string): KeyObject[] {
-  const text = material.trim();
-  if (text.startsWith('{')) {
-    const jwk = JSON.parse(text) as { keys?: unknown[] };
-    const list = Array.isArray(jwk.keys) ? jwk.keys : [jwk];
-    return list.map((k) => createPublicKey({ key: k as never, format: 'jwk' }));
+/** The first PEM block of `text` (as Go's pem.Decode finds it): its type, DER bytes and what follows it. */
+function pemBlock(text: string): { type: string; der: Buffer; rest: string } | undefined {
+  const re = /-----BEGIN ([^\r\n]*?)-----[ \t]*\r?\n([\s\S]*?)-----END \1-----[ \t]*(?:\r?\n|$)/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const body = (m[2] ?? '')
+      .split(/\r?\n/)
+      .filter((line) => !line.includes(':')) // RFC 1421 headers ("Proc-Type: …") carry no key bytes
+      .join('')
+      .replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) continue; // not a block: keep looking
+    return { type: m[1] ?? '', der: Buffer.from(body, 'base64'), rest: text.slice(m.index + m[0].length) };
   }
-  if (text.includes('BEGIN CERTIFICATE')) return [new X509Certificate(text).publicKey];
-  return [createPublicKey(text)];
+  return undefined;
+}
+
+const JWK_TYPES = new Set(['RSA', 'EC', 'OKP', 'oct']);
+
+/**
+ * Verification keys from OPA's key operand: a PEM certificate or PEM public key (exactly one block, nothing
+ * after it), else a JWK or JWK set as JSON text. Symmetric (`oct`) members of a set verify nothing here.
+ * Throws with OPA's wording when the material cannot be read.
+ */
+function publicKeys(material: string): KeyObject[] {
+  const block = pemBlock(material);
+  if (block) {
+    if (block.rest.length > 0) throw new Error('extra data after a PEM certificate block');
+    if (block.type === 'CERTIFICATE') {
+      try {
+        return [new X509Certificate(block.der).publicKey];
+      } catch (err) {
+        throw new Error(`failed to parse a PEM certificate: ${(err as Error).message}`);
+      }
+    }
+    if (block.type === 'PUBLIC KEY') {
+      try {
+        return [createPublicKey({ key: block.der, format: 'der', type: 'spki' })];
+      } catch (err) {
+        throw new Error(`failed to parse a PEM public key: ${(err as Error).message}`);
+      }
+    }
+    throw new Error('failed to extract a Key from the PEM certificate');
+  }
+  try {
+    const parsed = JSON.parse(material) as unknown;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    const keys = (parsed as { keys?: unknown }).keys;
+    const list = Array.isArray(keys) ? keys : [parsed];
+    const out: KeyObject[] = [];
+    for (const k of list) {
+      const kty = typeof k === 'object' && k !== null ? (k as { kty?: unknown }).kty : undefined;
+      if (typeof kty !== 'string' || !JWK_TYPES.has(kty)) throw new Error(`invalid key type ${JSON.stringify(kty ?? null)}`);
+      if (kty !== 'oct') out.push(createPublicKey({ key: k as never, format: 'jwk' }));
+    }
+    return out;
+  } catch (err) {
+    throw new Error(`failed to parse a JWK key (set): ${(err as Error).message}`);
+  }
 }
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 
-function verifySignature(alg: string, jws: Jws, keyMaterial: string): boolean {
-  const family = alg.slice(0, 2);
+/** Whether `key` verifies the JWS under `alg`; a key of the wrong kind for the algorithm simply does not. */
+function verifyWithKey(alg: string, jws: Jws, key: KeyObject): boolean {
   const hash = HASH[alg.slice(2)];
-  if (alg === 'EdDSA') return publicKeys(keyMaterial).some((k) => verify(null, jws.signingInput, k, jws.signature));
-  if (!hash) return false;
-  if (family === 'HS') {
-    const mac = createHmac(hash, keyMaterial).update(jws.signingInput).digest();
-    return mac.length === jws.signature.length && timingSafeEqual(mac, jws.signature);
-  }
-  return publicKeys(keyMaterial).some((key) => {
-    if (family === 'RS') return verify(hash, jws.signingInput, key, jws.signature);
-    if (family === 'PS') return verify(hash, jws.signingInput, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, jws.signature);
-    if (family === 'ES') return verify(hash, jws.signingInput, { key, dsaEncoding: 'ieee-p1363' }, jws.signature);
+  try {
+    if (alg === 'EdDSA') return verify(null, jws.signingInput, key, jws.signature);
+    if (!hash) return false;
+    switch (alg.slice(0, 2)) {
+      case 'RS':
+        return key.asymmetricKeyType === 'rsa' && verify(hash, jws.signingInput, key, jws.signature);
+      case 'PS':
+        return (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') && verify(hash, jws.signingInput, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, jws.signature);
+      case 'ES':
+        return key.asymmetricKeyType === 'ec' && verify(hash, jws.signingInput, { key, dsaEncoding: 'ieee-p1363' }, jws.signature);
+      default:
+        return false;
+    }
+  } catch {
     return false;
-  });
+  }
+}
+
+function verifyHmac(alg: string, jws: Jws, secret: string): boolean {
+  const hash = HASH[alg.slice(2)];
+  if (!alg.startsWith('HS') || !hash) return false;
+  const mac = createHmac(hash, secret).update(jws.signingInput).digest();
+  return mac.length === jws.signature.length && timingSafeEqual(mac, jws.signature);
 }
 
 function verifier(alg: string): Builtin {
   const name = `io.jwt.verify_${alg.toLowerCase()}`;
   return (token, key) => {
     const jws = parseJws(str(token, name, 1), name);
+    const material = str(key, name, 2);
+    if (alg.startsWith('HS')) return verifyHmac(alg, jws, material);
+    let keys: KeyObject[];
     try {
-      return verifySignature(alg, jws, str(key, name, 2));
+      keys = publicKeys(material);
     } catch (err) {
-      if (err instanceof BuiltinError) throw err;
       throw new BuiltinError(`${name}: ${(err as Error).message}`);
     }
+    return keys.some((k) => verifyWithKey(alg, jws, k));
   };
 }
 
-/** io.jwt.decode_verify(jwt, constraints) → [valid, header, payload], as OPA checks them. */
+interface TokenConstraints {
+  keys?: KeyObject[];
+  secret?: string;
+  alg?: string;
+  iss?: string;
+  aud?: string;
+  /** Nanoseconds since the epoch. */
+  time: number;
+}
+
+/** OPA's constraints object for io.jwt.decode_verify: known keys of the right types, exactly one key source. */
+function tokenConstraints(name: string, c: Record<string, unknown>, nowNs: () => number): TokenConstraints {
+  const out: TokenConstraints = { time: 0 };
+  let time: number | undefined;
+  const text = (key: string, v: unknown): string => {
+    if (typeof v !== 'string') throw new BuiltinError(`${name}: ${key} constraint: must be a string`);
+    return v;
+  };
+  for (const [key, v] of Object.entries(c)) {
+    switch (key) {
+      case 'cert':
+        try {
+          out.keys = publicKeys(text(key, v));
+        } catch (err) {
+          if (err instanceof BuiltinError) throw err;
+          throw new BuiltinError(`${name}: ${(err as Error).message}`);
+        }
+        break;
+      case 'secret':
+        out.secret = text(key, v);
+        break;
+      case 'alg':
+        out.alg = text(key, v);
+        break;
+      case 'iss':
+        out.iss = text(key, v);
+        break;
+      case 'aud':
+        out.aud = text(key, v);
+        break;
+      case 'time':
+        if (typeof v !== 'number') throw new BuiltinError(`${name}: time constraint: must be a number`);
+        time = v;
+        break;
+      default:
+        throw new BuiltinError(`${name}: unknown token validation constraint: ${key}`);
+    }
+  }
+  const sources = (out.keys ? 1 : 0) + (out.secret !== undefined ? 1 : 0);
+  if (sources > 1) throw new BuiltinError(`${name}: duplicate key constraints`);
+  if (sources < 1) throw new BuiltinError(`${name}: no key constraint`);
+  out.time = time ?? nowNs();
+  return out;
+}
+
+/** A registered time claim (exp, nbf) in nanoseconds; OPA requires a number when the claim is present. */
+function timeClaim(name: string, claims: Record<string, unknown>, claim: string): number | undefined {
+  if (!(claim in claims)) return undefined;
+  const v = claims[claim];
+  if (typeof v !== 'number') throw new BuiltinError(`${name}: ${claim} value must be a number`);
+  return v * 1e9;
+}
+
+/** How many JWS layers a nested token (`cty: JWT`) may have. */
+const MAX_NESTING = 32;
+
+/**
+ * io.jwt.decode_verify(jwt, constraints) → [valid, header, payload]: `[false, {}, {}]` unless the signature
+ * verifies under the constraints' key (through every layer of a nested JWT) and the claims meet them
+ * (exp/nbf against `time`, iss, aud); then the innermost header and payload.
+ */
 function decodeVerify(nowNs: () => number): Builtin {
   const name = 'io.jwt.decode_verify';
   return (token, constraints) => {
     const invalid = [false, {}, {}];
-    if (typeof constraints !== 'object' || constraints === null || Array.isArray(constraints)) throw operandError(`${name}: operand 2 must be object but got ${Array.isArray(constraints) ? 'array' : constraints === null ? 'null' : typeof constraints}`);
-    const c = constraints as Record<string, unknown>;
-    const jws = parseJws(str(token, name, 1), name);
-    const alg = typeof jws.header.alg === 'string' ? jws.header.alg : '';
-    if (typeof c.alg === 'string' && c.alg !== alg) return invalid;
-    const material = alg.startsWith('HS') ? c.secret : c.cert;
-    if (typeof material !== 'string') return invalid;
-    let ok: boolean;
-    try {
-      ok = verifySignature(alg, jws, material);
-    } catch {
-      ok = false;
+    const text = str(token, name, 1);
+    const c = tokenConstraints(name, obj(constraints, name, 2), nowNs);
+    let jws = parseJws(text, name);
+    for (let depth = 0; ; depth++) {
+      const alg = jws.header.alg;
+      if (typeof alg !== 'string' || (c.alg !== undefined && c.alg !== alg)) return invalid;
+      if (jws.header.crit !== undefined) return invalid; // no critical header extension is understood
+      const ok = alg.startsWith('HS') ? c.secret !== undefined && verifyHmac(alg, jws, c.secret) : (c.keys ?? []).some((k) => verifyWithKey(alg, jws, k));
+      if (!ok) return invalid;
+      const cty = jws.header.cty;
+      if (typeof cty !== 'string' || cty.toUpperCase() !== 'JWT') break;
+      if (depth >= MAX_NESTING) throw new BuiltinError(`${name}: JWT nested too deeply`);
+      jws = parseJws(jws.payloadText, name);
     }
-    if (!ok || typeof jws.payload !== 'object' || jws.payload === null) return invalid;
-    const claims = jws.payload as Record<string, unknown>;
-    const now = typeof c.time === 'number' ? c.time : nowNs();
-    if (typeof claims.exp === 'number' && now >= claims.exp * 1e9) return invalid;
-    if (typeof claims.nbf === 'number' && now < claims.nbf * 1e9) return invalid;
-    if (typeof c.iss === 'string' && claims.iss !== c.iss) return invalid;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(jws.payloadText);
+    } catch {
+      throw new BuiltinError(`${name}: failed to decode JWT payload`);
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return invalid;
+    const claims = payload as Record<string, unknown>;
+    const exp = timeClaim(name, claims, 'exp');
+    const nbf = timeClaim(name, claims, 'nbf');
+    if (exp !== undefined && c.time >= exp) return invalid;
+    if (nbf !== undefined && c.time < nbf) return invalid;
+    if (c.iss !== undefined && claims.iss !== c.iss) return invalid;
     const aud = claims.aud;
     if (aud !== undefined) {
-      if (typeof c.aud !== 'string') return invalid;
+      if (c.aud === undefined) return invalid;
       if (!(aud === c.aud || (Array.isArray(aud) && aud.includes(c.aud)))) return invalid;
-    } else if (typeof c.aud === 'string') return invalid;
+    } else if (c.aud !== undefined) return invalid;
     return [true, jws.header, claims];
   };
 }
