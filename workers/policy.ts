@@ -4,6 +4,7 @@
 // before the switch finish on the old snapshot while new ones use the new.
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { loadRegoPolicy, RegoEvalError, type RegoPolicy } from '../src/rego/load.js';
+import { decodeBatch } from '../src/policy/lib/batch-wire.js';
 import type {
   ControlMessage,
   EvalItem,
@@ -115,9 +116,10 @@ export default async function evaluateBatch(req: EvalRequest): Promise<EvalRespo
       error: { code: 'policy_snapshot_missing', message: `policy snapshot ${req.snapshot} is not loaded in worker ${threadId}` },
     };
   }
-  const results = new Array<EvalItemResult>(req.inputs.length);
-  for (let i = 0; i < req.inputs.length; i++) {
-    results[i] = evaluateOne(snap.policy, req.inputs[i] as EvalItem);
+  const items = decodeBatch(req.batch);
+  const results = new Array<EvalItemResult>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    results[i] = evaluateOne(snap.policy, items[i] as EvalItem);
   }
   return { id: req.id, results, error: null };
 }

@@ -10,6 +10,7 @@ import { Piscina } from 'piscina';
 import { loadRegoPolicy } from '../rego/load.js';
 import { PolicyError, PolicyOverloadError } from './errors.js';
 import { EncodedInput } from './encoded-input.js';
+import { encodeBatch } from './lib/batch-wire.js';
 import { LatencyHistogram, type HistogramSnapshot } from './lib/histogram.js';
 import { policyWorkerExecArgv, policyWorkerFile } from './lib/worker-file.js';
 import type {
@@ -300,7 +301,7 @@ export class PolicyPool {
       id: ++this.#batchId,
       bundleVersion: spec.bundleVersion,
       snapshot: spec.key,
-      inputs: batch.map((p) => (p.inputJson === undefined ? { entrypoint: p.entrypoint } : { entrypoint: p.entrypoint, inputJson: p.inputJson })),
+      batch: encodeBatch(batch),
     };
     this.#inFlightBatches++;
     this.#inFlightDecisions += batch.length;

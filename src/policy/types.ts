@@ -87,14 +87,19 @@ export interface EvalRequest {
   bundleVersion: string;
   /** Snapshot key: bundle version plus policy-data revision; the worker evaluates against exactly it. */
   snapshot: string;
-  inputs: EvalItem[];
+  /**
+   * The decisions as one string (./lib/batch-wire.ts): `<entrypoint>\n<input JSON>` per decision, joined
+   * by NUL. One string crosses to the worker as a copy; an array of objects is cloned field by field,
+   * which cost the pool's thread more than anything else it does per decision.
+   */
+  batch: string;
 }
 
 export type EvalItemResult = { resultSet: { result: unknown }[] } | { error: PolicyErrorData };
 
 export interface EvalResponse {
   id: number;
-  /** Parallel to `inputs`; empty when `error` is set. */
+  /** One per decision of the batch, in order; empty when `error` is set. */
   results: EvalItemResult[];
   /** A failure of the whole batch (e.g. the snapshot could not be loaded). */
   error: PolicyErrorData | null;
