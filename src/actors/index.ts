@@ -5,6 +5,7 @@ export { BoundedCache } from './bounded-cache.js';
 export { ClientActor, clientActorKey } from './client-actor.js';
 export { Decider, type DecisionObserver, type DecisionPhase, type DecisionPool, type DecisionRecorder, entrypoints } from './decider.js';
 export { type ActorBehavior, ActorHost, type ActorHostOptions } from './host.js';
+export { LeaseCoverage, type LeaseCoverageOptions } from './lease-coverage.js';
 export { type LeaseValue, ShardLeases } from './leases.js';
 export { KeyedMailbox } from './mailbox.js';
 export type { ClientMessage, RsDpopProof, TokenMessage } from './messages.js';

@@ -50,6 +50,46 @@ function decodeLease(bytes: Uint8Array): LeaseValue | null {
   }
 }
 
+/** The leases bucket as one read: lease and heartbeat keys with their values (null: deleted or unreadable). */
+export type LeaseTable = Map<string, { value: LeaseValue | null; revision: number }>;
+
+export async function readLeaseTable(kv: KV): Promise<LeaseTable> {
+  const out: LeaseTable = new Map();
+  const keys: string[] = [];
+  try {
+    for await (const k of await kv.keys()) keys.push(k);
+  } catch {
+    return out;
+  }
+  await Promise.all(
+    keys.map(async (k) => {
+      const e = await kv.get(k).catch(() => null);
+      if (e) out.set(k, { value: e.operation === 'PUT' ? decodeLease(e.value) : null, revision: e.revision });
+    }),
+  );
+  return out;
+}
+
+/** Hosts whose heartbeat (`host.<id>`) has not expired. */
+export function liveHostsOf(leases: LeaseTable, now: number): Set<string> {
+  const live = new Set<string>();
+  for (const [key, v] of leases) if (key.startsWith('host.') && v.value && v.value.expires > now) live.add(v.value.host);
+  return live;
+}
+
+/** Shards with an unexpired lease held by a live host (or held here, in `owned`). */
+export function coveredShards(leases: LeaseTable, kinds: readonly ActorKind[], shards: number, now: number, live: ReadonlySet<string>, owned?: ReadonlyMap<string, unknown>): number {
+  let covered = 0;
+  for (const kind of kinds) {
+    for (let s = 0; s < shards; s++) {
+      const key = leaseKey(kind, s);
+      const cur = leases.get(key)?.value;
+      if (owned?.has(key) || (cur && cur.expires > now && live.has(cur.host))) covered++;
+    }
+  }
+  return covered;
+}
+
 export class ShardLeases {
   readonly #o: ShardLeasesOptions;
   readonly #now: () => number;
@@ -107,9 +147,8 @@ export class ShardLeases {
     const now = this.#now();
     await kv.put(hostKey(hostId), encodeLease({ host: hostId, expires: now + ttlMs })).catch(() => undefined);
     await Promise.all([...this.#owned.keys()].map((key) => this.#renew(key, now)));
-    const leases = await this.#readAll();
-    const live = new Set<string>([hostId]);
-    for (const [key, v] of leases) if (key.startsWith('host.') && v.value && v.value.expires > now) live.add(v.value.host);
+    const leases = await readLeaseTable(kv);
+    const live = liveHostsOf(leases, now).add(hostId);
     this.#liveHosts = live.size;
     const share = Math.ceil(shards / live.size);
     for (const kind of kinds) {
@@ -128,32 +167,7 @@ export class ShardLeases {
         await Promise.all(mine.slice(share).map((key) => this.#release(key)));
       }
     }
-    let covered = 0;
-    for (const kind of kinds) {
-      for (let s = 0; s < shards; s++) {
-        const key = leaseKey(kind, s);
-        const cur = leases.get(key)?.value;
-        if (this.#owned.has(key) || (cur && cur.expires > now && live.has(cur.host))) covered++;
-      }
-    }
-    this.#covered = covered;
-  }
-
-  async #readAll(): Promise<Map<string, { value: LeaseValue | null; revision: number }>> {
-    const out = new Map<string, { value: LeaseValue | null; revision: number }>();
-    const keys: string[] = [];
-    try {
-      for await (const k of await this.#o.kv.keys()) keys.push(k);
-    } catch {
-      return out;
-    }
-    await Promise.all(
-      keys.map(async (k) => {
-        const e = await this.#o.kv.get(k).catch(() => null);
-        if (e) out.set(k, { value: e.operation === 'PUT' ? decodeLease(e.value) : null, revision: e.revision });
-      }),
-    );
-    return out;
+    this.#covered = coveredShards(leases, kinds, shards, now, live, this.#owned);
   }
 
   async #renew(key: string, now: number): Promise<void> {

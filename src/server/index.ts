@@ -5,6 +5,7 @@
 import {
   ActorHost,
   ActorRouter,
+  LeaseCoverage,
   ClientActor,
   ClientAdmin,
   Decider,
@@ -18,7 +19,7 @@ import {
   shardOf,
 } from '../actors/index.js';
 import { AuditLog } from '../audit/index.js';
-import { type BusConnection, JetStreamPipeline, KvStore, buckets, connectBus, provision } from '../bus/index.js';
+import { type BusConnection, JetStreamPipeline, KvStore, actorKinds, buckets, connectBus, provision } from '../bus/index.js';
 import { OwnerExpiryAnnouncer, TokenEventPublisher } from '../events/index.js';
 import { type Config, defaultIssuer } from '../config/index.js';
 import {
@@ -264,12 +265,21 @@ export async function startServer(given: Config, opts: ServerOptions = {}): Prom
       }
     }
 
+    // A frontend without actors watches the leases, so its readiness says whether actor hosts serve every shard.
+    const coverage = host ? undefined : new LeaseCoverage({ kv: kvs[buckets.leases], kinds: actorKinds, shards: config.shards, intervalMs: config.leaseRenewMs });
+    if (coverage) {
+      await coverage.start();
+      onStop('lease coverage', () => coverage.stop());
+    }
+
     const clients = new ClientAdmin(router, clientKv);
     const readiness = (): Readiness => {
       const checks: Readiness['checks'] = { nats: { ok: bus.isConnected() } };
       if (host) {
         const cov = host.coverage();
         checks.shards = { ok: cov.covered === cov.total, detail: `${cov.covered}/${cov.total} owned, ${host.ownedCount()} here` };
+      } else if (coverage) {
+        checks.shards = { ok: coverage.covered === coverage.total, detail: `${coverage.covered}/${coverage.total} owned by ${coverage.liveHosts} live actor host(s)` };
       }
       const bundle = policyWatcher?.status();
       checks.policy = {

@@ -33,8 +33,10 @@ t.test('an actor host serves probes only', async (t) => {
 t.test('two frontends share one port and reach the actors over NATS', async (t) => {
   t.equal(fa?.url, fb?.url, 'same address');
   const url = fa?.url as string;
-  const ready = (await (await fetch(`${url}/readyz`)).json()) as { checks: Record<string, unknown> };
-  t.notOk('shards' in ready.checks, 'a frontend owns no shards');
+  await waitFor200(`${url}/readyz`, 20_000);
+  const ready = (await (await fetch(`${url}/readyz`)).json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+  t.ok(ready.checks.shards?.ok, 'a frontend is ready once actor hosts own every shard');
+  t.match(ready.checks.shards?.detail ?? '', /^16\/16 owned by 1 live actor host/, 'as its leases say');
   const created = await fetch(`${url}/admin/clients`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ client_id: 'roles-app' }) });
   t.equal(created.status, 201);
   const { client_secret: secret } = (await created.json()) as { client_secret: string };
@@ -52,4 +54,19 @@ t.test('two frontends share one port and reach the actors over NATS', async (t) 
   t.same(new Set(answers), new Set(['400 access_denied']));
   const metrics = await Promise.all([fa, fb].map(async () => (await fetch(`${url}/metrics`, { headers: { Connection: 'close' } })).text()));
   t.ok(metrics.every((m) => m.includes('portcullis_http_requests_total')));
+});
+
+t.test('a frontend is not ready while no actor host serves the shards', async (t) => {
+  const url = fa?.url as string;
+  await actors?.stop();
+  let last = { status: 0, body: '' };
+  const until = Date.now() + 10_000;
+  while (Date.now() < until) {
+    const res = await fetch(`${url}/readyz`, { headers: { Connection: 'close' } });
+    last = { status: res.status, body: await res.text() };
+    if (res.status === 503) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  t.equal(last.status, 503, 'not ready once the only actor host has stopped');
+  t.match(JSON.parse(last.body), { checks: { shards: { ok: false } } }, 'because of the shards');
 });
