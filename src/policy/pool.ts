@@ -252,7 +252,7 @@ export class PolicyPool {
   // ---- decisions ------------------------------------------------------------------------------
 
   #enqueue(entrypoint: string, input: unknown, raw: boolean): Promise<DecisionResult | EvaluationResult> {
-    if (typeof entrypoint !== 'string' || entrypoint === '') throw new TypeError('entrypoint must be a non-empty string');
+    if (typeof entrypoint !== 'string' || entrypoint === '' || /[\n\0]/.test(entrypoint)) throw new TypeError('entrypoint must be a non-empty string without newline or NUL');
     if (this.#closed) return Promise.reject(new PolicyError('policy_closed', 'policy pool is closed'));
     if (this.#pending.length >= this.#maxQueue) {
       this.#overloadsTotal++;

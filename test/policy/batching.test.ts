@@ -44,6 +44,14 @@ t.test('the queue is bounded', async (t) => {
   t.ok((await pool.decide(rbacEntrypoint, allowedInput)).result.allow, 'accepts again once drained');
 });
 
+t.test('an entrypoint that would break the batch framing is refused', async (t) => {
+  const pool = await createPolicyPool({ bundle: rbacBundle('v1'), workers: 1 });
+  t.teardown(() => pool.close());
+  t.throws(() => pool.decide('rbac\nallow', allowedInput), TypeError);
+  t.throws(() => pool.decide('rbac\u0000allow', allowedInput), TypeError);
+  t.ok((await pool.decide(rbacEntrypoint, allowedInput)).result.allow, 'the pool still decides');
+});
+
 t.test('a closed pool refuses decisions', async (t) => {
   const pool = await createPolicyPool({ bundle: rbacBundle('v1'), workers: 1 });
   await pool.close();

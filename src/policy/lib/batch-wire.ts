@@ -1,6 +1,7 @@
 // A batch of decisions as the pool sends it to a worker: one string, `<entrypoint>\n<input JSON>` per
-// decision, decisions joined by NUL. Neither can occur inside a part: entrypoints are paths of
-// identifiers, and JSON text (JSON.stringify's, or parts of it joined) escapes every control character.
+// decision, decisions joined by NUL. The framing holds because an entrypoint has neither character (the
+// pool refuses one that has) and JSON text never holds a raw NUL (it is not whitespace, and strings
+// escape it); a newline inside the JSON is harmless, as only the first one in a part is the separator.
 // A decision without input has nothing after its newline.
 import type { EvalItem } from '../types.js';
 
