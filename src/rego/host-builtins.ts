@@ -47,6 +47,10 @@ export function createHostBuiltins(options: HostBuiltinOptions = {}): HostBuilti
     ...graphBuiltins(),
     ...(valueBuiltins() as Record<string, HostBuiltin>),
     sprintf: (format, values) => (typeof format === 'string' && Array.isArray(values) ? goSprintf(format, values) : undefined),
+    // Rego v0's `all` and `any` (dropped from v1): whether every / some element of an array or set is true.
+    // A set reaches the host as a JSON array.
+    all: (c) => collectionOperand('all', c).every((v) => v === true),
+    any: (c) => collectionOperand('any', c).some((v) => v === true),
     'time.now_ns': nowNs,
     'json.verify_schema': (schema) => {
       const s = schemaOperand('json.verify_schema', schema, 1);
@@ -146,4 +150,9 @@ function goYamlError(err: YAMLError): string {
   const flow = /^Flow (sequence|map)\b.*must .*end with a ([\]}])/.exec(text);
   const what = flow ? `did not find expected ',' or '${flow[2]}'` : text;
   return `yaml: line ${line}: ${what}`;
+}
+
+function collectionOperand(name: string, v: unknown): unknown[] {
+  if (!Array.isArray(v)) throw operandError(`${name}: operand 1 must be one of {array, set} but got ${v === null ? 'null' : typeof v === 'object' ? 'object' : typeof v}`);
+  return v;
 }

@@ -22,6 +22,8 @@ export interface ConformanceCase {
   wantErrorCode?: string;
   sortBindings: boolean;
   strictError: boolean;
+  /** Rego version its modules are parsed with: 1 (default) or 0 (OPA's testdata/v0 tree; `--v0-compatible`). */
+  regoVersion?: 0 | 1;
 }
 
 export class CaseFormatError extends Error {

@@ -42,6 +42,11 @@ export interface RunOptions {
   caseTimeoutMs?: number;
   /** Only cases whose note or file contains this text. */
   filter?: string;
+  /**
+   * Rego version the modules are parsed with; default 1. OPA keeps its v0-syntax cases in a tree of their
+   * own (test/cases/testdata/v0) and parses each tree with one version; 0 runs such a tree.
+   */
+  regoVersion?: 0 | 1;
   onCase?: (c: CaseReport) => void;
 }
 
@@ -57,6 +62,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const start = performance.now();
   let cases = loadCases(options.casesDir);
   if (options.filter) cases = cases.filter((c) => c.note.includes(options.filter as string) || c.file.includes(options.filter as string));
+  if (options.regoVersion === 0) cases = cases.map((c) => ({ ...c, regoVersion: 0 }));
   const outcomes = await runInWorker(cases, options.caseTimeoutMs ?? 10_000);
   const reports: CaseReport[] = cases.map((c, i) => {
     const o = outcomes[i] as CaseOutcome;

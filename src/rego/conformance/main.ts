@@ -1,4 +1,4 @@
-// `npm run conformance -- [--cases <dir>] [--json <file>] [--exceptions <file>] [--filter <text>] [--quiet]`
+// `npm run conformance -- [--cases <dir>] [--json <file>] [--exceptions <file>] [--filter <text>] [--v0-compatible] [--quiet]`
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ const { values } = parseArgs({
     filter: { type: 'string' },
     timeout: { type: 'string', default: '10000' },
     quiet: { type: 'boolean', default: false },
+    // Parse the modules as Rego v0 (OPA's test/cases/testdata/v0 tree), as `opa … --v0-compatible` does.
+    'v0-compatible': { type: 'boolean', default: false },
   },
 });
 
@@ -28,6 +30,7 @@ const report = await runConformance({
   exceptions,
   caseTimeoutMs: Number(values.timeout),
   ...(values.filter ? { filter: values.filter } : {}),
+  ...(values['v0-compatible'] ? { regoVersion: 0 as const } : {}),
 });
 const text = formatReport(report);
 console.log(values.quiet ? text.split('\n').filter((l) => !l.startsWith('FAIL ')).join('\n') : text);

@@ -30,7 +30,7 @@ async function judge(tc: ConformanceCase): Promise<Omit<CaseOutcome, 'ms'>> {
   const w = wrapCase(tc);
   if ('error' in w) return { status: 'fail', reason: w.error };
   const { files, input, hasInput, entrypoint, bindVar } = w;
-  const compiled = compileRego({ files, entrypoints: [entrypoint], regoVersion: 1, strictBuiltinErrors: tc.strictError, ...(tc.data ? { data: tc.data } : {}) });
+  const compiled = compileRego({ files, entrypoints: [entrypoint], regoVersion: tc.regoVersion ?? 1, strictBuiltinErrors: tc.strictError, ...(tc.data ? { data: tc.data } : {}) });
 
   const wantsError = tc.wantErrorCode !== undefined || tc.wantError !== undefined;
   if (!compiled.wasm) {
