@@ -22,6 +22,9 @@ t.test('issue, introspect, revoke', async (t) => {
   t.type(intro.body.exp, 'number');
   t.type(intro.body.iat, 'number');
 
+  // RFC 7662 §2.1: a hint the server does not know only widens the search.
+  t.equal((await h.form('/introspect', { token, token_type_hint: 'urn:example:unknown-type' }, w.rs)).body.active, true, 'an unknown token_type_hint is ignored');
+
   const byOther = await h.form('/revoke', { token }, w.rs);
   t.equal(byOther.status, 200, 'another client revoking: 200…');
   t.equal((await h.form('/introspect', { token }, w.rs)).body.active, true, '…and no effect');

@@ -67,7 +67,7 @@ const cases: Case[] = [
   { name: 'malformed resource_type', path: '/token', type: form, auth: app, body: `${cc}&resource_type=a%20b`, status: 400, error: 'invalid_target' },
   // introspection
   { name: 'introspect without token', path: '/introspect', type: form, auth: rsAuth, body: '', status: 400, error: 'invalid_request' },
-  { name: 'introspect unknown token_type_hint', path: '/introspect', type: form, auth: rsAuth, body: 'token=abc&token_type_hint=id_token', status: 400, error: 'unsupported_token_type' },
+  { name: 'introspect token_type_hint twice', path: '/introspect', type: form, auth: rsAuth, body: 'token=abc&token_type_hint=access_token&token_type_hint=id_token', status: 400, error: 'invalid_request' },
   { name: 'rs_context not JSON', path: '/introspect', type: form, auth: rsAuth, body: 'token=abc&rs_context=%7B', status: 400, error: 'invalid_request' },
   { name: 'rs_context a JSON array', path: '/introspect', type: form, auth: rsAuth, body: 'token=abc&rs_context=%5B1%5D', status: 400, error: 'invalid_request' },
   { name: 'JSON rs_context a number', path: '/introspect', type: json, auth: rsAuth, body: '{"token":"abc","rs_context":5}', status: 400, error: 'invalid_request' },

@@ -68,7 +68,8 @@ t.test('request parsing', async (t) => {
   t.equal(codeOf(() => readIntrospectionRequest(p({}), undefined)), 'invalid_request');
   t.equal(codeOf(() => readIntrospectionRequest(p({ token: 'x', rs_context: '[1]' }), undefined)), 'invalid_request');
   t.equal(codeOf(() => readIntrospectionRequest(p({ token: 'x', rs_context: '{' }), undefined)), 'invalid_request');
-  t.equal(codeOf(() => readIntrospectionRequest(p({ token: 'x', token_type_hint: 'id_token' }), undefined)), 'unsupported_token_type');
+  t.equal(codeOf(() => readIntrospectionRequest(p({ token: 'x', token_type_hint: 'id_token' }), undefined)), 'ok', 'an unknown hint widens the search (RFC 7662 §2.1)');
+  t.equal(codeOf(() => readIntrospectionRequest(new Map([['token', ['x']], ['token_type_hint', ['access_token', 'refresh_token']]]), undefined)), 'invalid_request', 'but is given once');
   t.equal(codeOf(() => readRevocationRequest(p({ token: 'x', token_type_hint: 'refresh_token' }))), 'ok');
   t.ok(new OAuthError('invalid_request', 'x'));
 });
