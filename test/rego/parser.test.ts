@@ -115,6 +115,11 @@ t.test('v0 syntax and keyword imports', async (t) => {
   t.same(rules('p[1]', 0), ['p contains 1']);
   t.same(mod('package p\nimport future.keywords.in\np { 1 in [1] }', 0).rules.map(printRule), ['p if { internal.member_2(1, [1]) }']);
   t.same(mod('package p\nimport future.keywords\np contains 1 if { every x in [1] { x > 0 } }', 0).rules.map(printRule), ['p contains 1 if { every x in [1] { gt(x, 0) } }']);
+  // v0 `p.a` (= `p["a"]`) with no value is a set holding "a", with or without a body; a longer bare ref is true
+  t.same(rules('p.a\np["b"] { true }\nq.a.b', 0), ['p contains "a"', 'p contains "b" if { true }', 'q.a.b']);
+  t.same(mod('package p\np.a\nq.a.b', 0).rules.map((r) => r.kind), ['partial_set', 'complete']);
+  // with `if` imported, `p[x] if …` is a single-value (object) rule, as in v1
+  t.same(mod('package p\nimport future.keywords.if\na[x] if x := 1', 0).rules.map((r) => r.kind), ['partial_object']);
   // without the import, `in`/`if`/`contains` are plain names in v0
   t.match(errors('package p\np contains 1 if { true }', 0)[0], /rego_parse_error/);
   // `import rego.v1` switches a v0 file to v1 rules

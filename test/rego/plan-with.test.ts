@@ -45,3 +45,9 @@ t.test('with on a builtin', async (t) => {
   t.same(value('p := v if v := count([1]) with count as 42'), 42);
   t.same(value('mock(_) := "m"\n\nq := count([])\n\np := v if v := q with count as mock'), 'm');
 });
+
+t.test('a mock value reading local variables reaches the rules the with calls (carried in data)', async (t) => {
+  t.same(value('f(_) := 1\n\nq := f(0)\n\np := [a, b] if {\n\tx := 5\n\ta := q with f as x\n\tb := q\n}'), [5, 1]);
+  t.same(value('r if count([1, 2, 3]) == 1\n\nq if r\n\np if {\n\tn := 1\n\tq with count as n\n}'), true);
+  t.same(value('q := time.now_ns()\n\np := v if {\n\tx := [1, 2]\n\tv := q with time.now_ns as x\n}'), [1, 2]);
+});

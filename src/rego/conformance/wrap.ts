@@ -48,9 +48,11 @@ export function wrapCase(tc: ConformanceCase): WrappedCase | { error: string } {
     return { files: modules, input, hasInput, entrypoint, bindVar: direct[2] as string };
   }
   const head = `{${vars.map((v) => `${JSON.stringify(v)}: ${v}`).join(', ')}}`;
+  // The wrapper uses `contains`/`if`; a v0 module needs them imported (the query itself stays v0).
+  const imports = tc.regoVersion === 0 ? 'import future.keywords.contains\nimport future.keywords.if\n\n' : '';
   const wrapper = withInput
-    ? `package ${PKG}\n\nresults := r if {\n\tr := __q with input as ${withInput}\n}\n\n__q contains ${head} if {\n${tc.query}\n}\n`
-    : `package ${PKG}\n\nresults contains ${head} if {\n${tc.query}\n}\n`;
+    ? `package ${PKG}\n\n${imports}results := r if {\n\tr := __q with input as ${withInput}\n}\n\n__q contains ${head} if {\n${tc.query}\n}\n`
+    : `package ${PKG}\n\n${imports}results contains ${head} if {\n${tc.query}\n}\n`;
   return { files: [...modules, { path: 'query.rego', source: wrapper }], input, hasInput, entrypoint: ENTRYPOINT };
 }
 

@@ -42,6 +42,7 @@ export class Planner {
   /** Planned functions by rule-node path; a `with` that changes what rules mean pushes a fresh map. */
   private readonly funcCaches: { prefix: string; funcs: Map<string, string> }[] = [{ prefix: 'g0', funcs: new Map() }];
   private generation = 0;
+  private hiddenKeys = 0;
   private readonly inProgress = new Set<string>();
   /** Scopes of mock frames: planning a replacement function opens a new, empty scope. */
   private readonly mocks: MockFrame[][] = [[]];
@@ -174,6 +175,11 @@ export class Planner {
   }
 
   // ------------------------------------------------------------------ mocks
+
+  /** A key of `data` no document can have (it holds a NUL): where a `with` carries a replacement value. */
+  hiddenWithKey(): string {
+    return `\u0000with${this.hiddenKeys++}`;
+  }
 
   lookupMock(key: string): Mock | undefined {
     const scope = this.mocks[this.mocks.length - 1]!;

@@ -1,7 +1,9 @@
 // `with` modifiers. `with input.…`/`with data.…` run the expression inside With statements that
 // replace the document on a copy; rules below a replaced data path are hidden (lookups go to the
 // replaced base document) and every rule reached from the expression is planned afresh. `with f as …`
-// on a function or builtin installs a mock that calls resolve against, again with fresh planning.
+// on a function or builtin installs a mock that calls resolve against, again with fresh planning; a
+// replacement value that reads variables of the body is carried to the rules it reaches under a hidden
+// key of `data` (a NUL-led key no document has; a rule reading all of `data` under the mock would see it).
 // The rest of the body is planned inside the With blocks (continuation-passing), so it runs under
 // nested With statements that put the original documents back.
 import type { Expr, Term, With } from '../ast/types.js';
@@ -9,6 +11,7 @@ import { planExprBody } from './bodies.js';
 import { functionNode, operatorText } from './calls.js';
 import { unsupported } from './errors.js';
 import type { Block, Local, Operand } from './ir.js';
+import { termVars } from './lib/vars.js';
 import { DATA, INPUT, type MockFrame, type Next, type Planner, local } from './planner.js';
 import { planTerms } from './terms.js';
 
@@ -88,6 +91,17 @@ function classify(p: Planner, w: With, docs: DocumentWith[], mocks: MockFrame): 
   if (!isDoc) {
     const text = operatorText(terms);
     if (text === undefined) throw unsupported('a with target with computed keys', w.location);
+    if (readsLocals(p, w.value)) {
+      // A replacement value reading variables of this body: the rules the `with` reaches are planned as
+      // functions of their own, out of reach of those variables, so the value travels to them in `data`,
+      // under a key no document can have, as `with data.<key> as <value>` would carry it.
+      const key = p.hiddenWithKey();
+      docs.push({ local: DATA, path: [key], value: w.value });
+      const data: Term = { value: { type: 'var', name: 'data' }, location: w.value.location };
+      const ref: Term = { value: { type: 'ref', terms: [data, { value: { type: 'string', value: key }, location: w.value.location }] }, location: w.value.location };
+      mocks.set(text, { value: ref, frame: p.frame });
+      return;
+    }
     mocks.set(text, { value: w.value, frame: p.frame });
     return;
   }
@@ -97,6 +111,11 @@ function classify(p: Planner, w: With, docs: DocumentWith[], mocks: MockFrame): 
     path.push(t.value.value);
   }
   docs.push({ local: head.name === 'input' ? INPUT : DATA, path, value: w.value });
+}
+
+/** Whether a term mentions a variable bound in the body being planned (not `input`/`data`, not a rule). */
+function readsLocals(p: Planner, t: Term): boolean {
+  return termVars(t).some((name) => name !== 'input' && name !== 'data' && p.lookupVar(name) !== undefined);
 }
 
 function nestWiths(p: Planner, docs: DocumentWith[], values: Operand[], i: number, inner: Next): void {

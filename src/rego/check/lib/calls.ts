@@ -1,5 +1,5 @@
 // Calls must name a builtin or a function rule, with as many arguments as it takes (or one more: the
-// output). `with` targets must name input, data, a builtin or a function.
+// output); a v1 module may not call a deprecated builtin. `with` targets must name input, data, a builtin or a function.
 
 import type { Diagnostic, Ref, Rule, Term } from '../../ast/types.js';
 import type { BuiltinCatalog } from '../../builtins/catalog.js';
@@ -10,7 +10,7 @@ import { walkRule } from './walk.js';
 export function checkCalls(rule: Rule, index: RuleIndex, builtins: BuiltinCatalog, diagnostics: Diagnostic[]): void {
   walkRule(rule, {
     call(operator, args, at) {
-      checkCall(operator, args.length, at.location, index, builtins, diagnostics);
+      checkCall(operator, args.length, at.location, index, builtins, diagnostics, rule.module.regoVersion === 1);
     },
     expr(e) {
       for (const w of e.with) {
@@ -28,7 +28,7 @@ export function checkCalls(rule: Rule, index: RuleIndex, builtins: BuiltinCatalo
   });
 }
 
-function checkCall(operator: Ref, nargs: number, location: Term['location'], index: RuleIndex, builtins: BuiltinCatalog, diagnostics: Diagnostic[]): void {
+function checkCall(operator: Ref, nargs: number, location: Term['location'], index: RuleIndex, builtins: BuiltinCatalog, diagnostics: Diagnostic[], v1: boolean): void {
   const name = opName(operator);
   if (name === undefined) {
     diagnostics.push({ code: 'rego_type_error', message: 'call operator must be a function name', location });
@@ -45,6 +45,11 @@ function checkCall(operator: Ref, nargs: number, location: Term['location'], ind
     const b = builtins.get(name);
     if (b === undefined) {
       diagnostics.push({ code: 'rego_type_error', message: `undefined function ${name}`, location });
+      return;
+    }
+    // Builtins OPA deprecated (`all`, `cast_array`, `re_match`, …) remain for v0 modules only.
+    if (b.deprecated === true && v1) {
+      diagnostics.push({ code: 'rego_type_error', message: `deprecated built-in function calls in expression: ${name}`, location });
       return;
     }
     if (b.variadic) return;

@@ -279,7 +279,9 @@ export class Parser {
       body = [];
     }
     if (this.v1Rules && kind === 'partial_set' && !hasContains) this.report('`contains` keyword is required for partial set rules', location);
-    if (!hasBody && head.value === undefined && !hasContains && head.key === undefined) {
+    // v0 takes a bare ref head of several terms (`p.a.b`) as `p.a.b = true`; v1 requires a value or body.
+    const bareRefHead = !this.v1Rules && !isFunction && head.ref.length > 1;
+    if (!hasBody && head.value === undefined && !hasContains && head.key === undefined && !bareRefHead) {
       this.error(`${isFunction ? 'function' : 'rule'} must have value assignment and/or body declaration`, headTok);
     }
     const rule: Rule = { kind, default: false, head, body, location, module: this.module };
@@ -352,8 +354,10 @@ export class Parser {
     }
     const last = ref[ref.length - 1]!;
     const lastIsKey = ref.length > 1 && last.value.type !== 'string';
-    if (head.value === undefined && ref.length === 2 && lastIsKey && !(this.v1Rules && hasIf)) {
-      // v0 `p[x] { ... }`: a partial set, the element not part of the ref (v1 `p[x] if …` maps x to true)
+    if (head.value === undefined && ref.length === 2 && (lastIsKey || !this.v1Rules) && !hasIf) {
+      // v0 `p[x] { ... }`: a partial set, the element not part of the ref; so is v0 `p.a` (`p["a"]`), a set
+      // holding "a". With `if` (v1, or v0 importing future.keywords.if) `p[x] if …` is a single-value
+      // rule mapping x to true instead.
       head.key = last;
       head.ref = ref.slice(0, 1);
       return 'partial_set';

@@ -159,18 +159,27 @@ function invalidCIDR(name: string, s: usize): usize {
   return builtinFailBuf(b);
 }
 
-export function b_net_cidr_contains(cidr: usize, other: usize): usize {
-  if (!isString(cidr)) return typeError('net.cidr_contains', 1, 'string', cidr);
-  if (!isString(other)) return typeError('net.cidr_contains', 2, 'string', other);
-  if (!parseCIDR(strPtr(cidr), strLen(cidr), IP_A)) return invalidCIDR('net.cidr_contains', cidr);
+function cidrContains(name: string, cidr: usize, other: usize): usize {
+  if (!isString(cidr)) return typeError(name, 1, 'string', cidr);
+  if (!isString(other)) return typeError(name, 2, 'string', other);
+  if (!parseCIDR(strPtr(cidr), strLen(cidr), IP_A)) return invalidCIDR(name, cidr);
   const aLen = ipLen, aPrefix = prefix;
   if (parseIP(strPtr(other), strLen(other), IP_B)) return makeBool(contains(IP_A, aLen, aPrefix, IP_B, ipLen));
-  if (!parseCIDR(strPtr(other), strLen(other), IP_B)) return invalidCIDR('net.cidr_contains', other);
+  if (!parseCIDR(strPtr(other), strLen(other), IP_B)) return invalidCIDR(name, other);
   const bLen = ipLen, bPrefix = prefix;
   if (!contains(IP_A, aLen, aPrefix, IP_B, bLen)) return makeBool(false);
   memory.copy(IP_T, IP_B, 16);
   mask(IP_T, bLen, bPrefix, true);
   return makeBool(contains(IP_A, aLen, aPrefix, IP_T, bLen));
+}
+
+export function b_net_cidr_contains(cidr: usize, other: usize): usize {
+  return cidrContains('net.cidr_contains', cidr, other);
+}
+
+/** Rego v0's deprecated net.cidr_overlap: net.cidr_contains under its old name. */
+export function b_net_cidr_overlap(cidr: usize, other: usize): usize {
+  return cidrContains('net.cidr_overlap', cidr, other);
 }
 
 export function b_net_cidr_intersects(a: usize, b: usize): usize {

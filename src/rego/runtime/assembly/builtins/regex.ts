@@ -4,11 +4,12 @@
 
 import { makeBool, makeString, makeArray, arrAppend, strLen, strPtr } from "../value";
 import { heapGet, heapSet } from "../memory";
-import { bufNew, bufBytes, bufByte, bufToString, bufData, bufLen } from "../buf";
+import { bufNew, bufBytes, bufByte, bufToString, bufData, bufLen, bufLiteral } from "../buf";
 import { isString, intArg, intArgValue } from "./lib/text";
 import { reCompile, reExec, reStatus, matchCaps, reSlots, reGroupByName } from "./lib/regex-engine";
 import { decodeRune, runeWidth } from "./lib/utf8";
-import { builtinFail, typeError } from "../error";
+import { builtinFailBuf, typeError } from "../error";
+import { errCode, errStart, errEnd, errText } from "./lib/regex-syntax";
 
 // Builtins with a boolean result give back the memory the engine used (booleans are static values),
 // so a regex in a loop over a large input does not grow the heap.
@@ -21,14 +22,26 @@ export function b_regex_is_valid(pattern: usize): usize {
   return makeBool(ok);
 }
 
-export function b_regex_match(pattern: usize, value: usize): usize {
-  if (!isString(pattern)) return typeError('regex.match', 1, 'string', pattern);
-  if (!isString(value)) return typeError('regex.match', 2, 'string', value);
+/** Go's error for a pattern that does not parse: "<name>: error parsing regexp: <what>: `<expr>`". */
+function parseFail(name: string): usize {
+  const b = bufNew(64);
+  bufLiteral(b, name);
+  bufLiteral(b, ': error parsing regexp: ');
+  bufLiteral(b, errText(errCode));
+  bufLiteral(b, ': `');
+  bufBytes(b, errStart, <i32>(errEnd - errStart));
+  bufByte(b, 0x60);
+  return builtinFailBuf(b);
+}
+
+function regexMatch(name: string, pattern: usize, value: usize): usize {
+  if (!isString(pattern)) return typeError(name, 1, 'string', pattern);
+  if (!isString(value)) return typeError(name, 2, 'string', value);
   const mark = heapGet();
   const re = reCompile(strPtr(pattern), strLen(pattern));
   if (re == 0) {
     heapSet(mark);
-    return builtinFail('regex.match', 'error parsing regexp: invalid pattern');
+    return parseFail(name);
   }
   let r = -1;
   if (re != 0) {
@@ -37,6 +50,15 @@ export function b_regex_match(pattern: usize, value: usize): usize {
   }
   heapSet(mark);
   return r < 0 ? 0 : makeBool(r == 1);
+}
+
+export function b_regex_match(pattern: usize, value: usize): usize {
+  return regexMatch('regex.match', pattern, value);
+}
+
+/** Rego v0's deprecated re_match: regex.match under its old name. */
+export function b_re_match(pattern: usize, value: usize): usize {
+  return regexMatch('re_match', pattern, value);
 }
 
 // Iterates matches as Go's regexp.allMatches does; calls back through a small state machine since
@@ -69,13 +91,14 @@ function allMatchesNext(): bool {
   return false;
 }
 
-function compileArgs(pattern: usize, value: usize): usize {
+function compileArgs(name: string, pattern: usize, value: usize): usize {
   if (!isString(pattern) || !isString(value)) return 0;
-  return reCompile(strPtr(pattern), strLen(pattern));
+  const re = reCompile(strPtr(pattern), strLen(pattern));
+  return re != 0 ? re : parseFail(name);
 }
 
 export function b_regex_find_n(pattern: usize, value: usize, number: usize): usize {
-  const re = compileArgs(pattern, value);
+  const re = compileArgs('regex.find_n', pattern, value);
   if (re == 0 || !intArg(number)) return 0;
   const limit = intArgValue;
   const s = strPtr(value);
@@ -92,7 +115,7 @@ export function b_regex_find_n(pattern: usize, value: usize, number: usize): usi
 }
 
 export function b_regex_find_all_string_submatch_n(pattern: usize, value: usize, number: usize): usize {
-  const re = compileArgs(pattern, value);
+  const re = compileArgs('regex.find_all_string_submatch_n', pattern, value);
   if (re == 0 || !intArg(number)) return 0;
   const limit = intArgValue;
   const s = strPtr(value);
@@ -114,7 +137,7 @@ export function b_regex_find_all_string_submatch_n(pattern: usize, value: usize,
 }
 
 export function b_regex_split(pattern: usize, value: usize): usize {
-  const re = compileArgs(pattern, value);
+  const re = compileArgs('regex.split', pattern, value);
   if (re == 0) return 0;
   const s = strPtr(value), n = strLen(value);
   const out = makeArray(4);
@@ -180,7 +203,7 @@ export function b_regex_replace(value: usize, pattern: usize, repl: usize): usiz
   if (!isString(pattern)) return typeError('regex.replace', 2, 'string', pattern);
   if (!isString(repl)) return typeError('regex.replace', 3, 'string', repl);
   const re = reCompile(strPtr(pattern), strLen(pattern));
-  if (re == 0) return 0;
+  if (re == 0) return parseFail('regex.replace');
   const s = strPtr(value), n = strLen(value);
   const b = bufNew(n + 16);
   let lastEnd = 0, searchPos = 0;

@@ -53,6 +53,13 @@ export function b_minus(a: usize, b: usize): usize {
   return typeError('minus', 2, 'set', b);
 }
 
+/** Rego v0's deprecated set_diff(a, b): `a - b` for sets only. */
+export function b_set_diff(a: usize, b: usize): usize {
+  if (load<u8>(a) != TYPE_SET) return typeError('set_diff', 1, 'set', a);
+  if (load<u8>(b) != TYPE_SET) return typeError('set_diff', 2, 'set', b);
+  return b_minus(a, b);
+}
+
 export function b_mul(a: usize, b: usize): usize {
   if (!isNum(a)) return typeError('mul', 1, 'number', a);
   if (!isNum(b)) return typeError('mul', 2, 'number', b);

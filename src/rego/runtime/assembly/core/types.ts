@@ -2,7 +2,9 @@
 
 import {
   TYPE_NULL, TYPE_BOOLEAN, TYPE_NUMBER, TYPE_STRING, TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, makeBool, makeString,
+  makeArray, arrAppend, arrLen, arrGet, makeSet, setAdd, setLen, setAt,
 } from '../value';
+import { typeError } from '../error';
 
 export function b_is_number(v: usize): usize { return makeBool(load<u8>(v) == TYPE_NUMBER); }
 export function b_is_string(v: usize): usize { return makeBool(load<u8>(v) == TYPE_STRING); }
@@ -33,4 +35,44 @@ export function b_type_name(v: usize): usize {
     case TYPE_SET: return makeString(NAMES + 34, 3);
   }
   return 0;
+}
+
+// Rego v0's deprecated casts (cast_array, cast_set, cast_string, cast_boolean, cast_null, cast_object):
+// identity on a value of the named kind, arrays and sets converted into each other; any other operand
+// is a type error.
+
+export function b_cast_array(v: usize): usize {
+  const t = load<u8>(v);
+  if (t == TYPE_ARRAY) return v;
+  if (t != TYPE_SET) return typeError('cast_array', 1, 'one of {array, set}', v);
+  const n = setLen(v);
+  const a = makeArray(n);
+  for (let i = 0; i < n; i++) arrAppend(a, setAt(v, i));
+  return a;
+}
+
+export function b_cast_set(v: usize): usize {
+  const t = load<u8>(v);
+  if (t == TYPE_SET) return v;
+  if (t != TYPE_ARRAY) return typeError('cast_set', 1, 'one of {array, set}', v);
+  const s = makeSet();
+  const n = arrLen(v);
+  for (let i = 0; i < n; i++) setAdd(s, arrGet(v, i));
+  return s;
+}
+
+export function b_cast_string(v: usize): usize {
+  return load<u8>(v) == TYPE_STRING ? v : typeError('cast_string', 1, 'string', v);
+}
+
+export function b_cast_boolean(v: usize): usize {
+  return load<u8>(v) == TYPE_BOOLEAN ? v : typeError('cast_boolean', 1, 'boolean', v);
+}
+
+export function b_cast_null(v: usize): usize {
+  return load<u8>(v) == TYPE_NULL ? v : typeError('cast_null', 1, 'null', v);
+}
+
+export function b_cast_object(v: usize): usize {
+  return load<u8>(v) == TYPE_OBJECT ? v : typeError('cast_object', 1, 'object', v);
 }

@@ -5,6 +5,7 @@
 import { malloc, realloc } from "../../memory";
 import { decodeRune, runeWidth, toLower, toUpper } from "./utf8";
 import {
+  setLargeError,
   parseRegex, capCount, names, namesN, nKind, nA, nB, nC, nD, nF,
   N_EMPTY, N_LIT, N_ANY, N_CLASS, N_CAT, N_ALT, N_REP, N_CAP, N_ASSERT, F_FOLD, F_DOTNL,
   A_BOT, A_EOT, A_BOL, A_EOL, A_WORDB,
@@ -134,7 +135,7 @@ export function reCompile(p: usize, n: i32): usize {
   compileNode(ast);
   emit(I_SAVE, 1, 0, 0);
   emit(I_MATCH, 0, 0, 0);
-  if (failed) return 0;
+  if (failed) { setLargeError(); return 0; }
   const h = malloc(20);
   store<i32>(h, <i32>prog);
   store<i32>(h, progN, 4);

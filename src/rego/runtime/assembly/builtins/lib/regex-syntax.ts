@@ -56,7 +56,10 @@ function addName(cap: i32, p: usize, n: i32): void {
 }
 
 function node(kind: i32, a: i32, b: i32, c: i32, d: i32): usize {
-  if (++nodeCount > MAX_NODES) failed = true;
+  if (++nodeCount > MAX_NODES) {
+    if (errCode == E_NONE) { errCode = E_LARGE; errStart = src; errEnd = src; }
+    failed = true;
+  }
   const n = malloc(NODE_SIZE);
   store<i32>(n, kind);
   store<i32>(n, a, 4);
@@ -71,6 +74,56 @@ function node(kind: i32, a: i32, b: i32, c: i32, d: i32): usize {
 @inline function peek(): i32 { return <i32>load<u8>(pos); }
 
 function fail(): usize { failed = true; return node(N_EMPTY, 0, 0, 0, 0); }
+
+// ---- errors, as Go's regexp/syntax reports them ("error parsing regexp: <code>: `<expr>`") ----------
+
+export const E_NONE = 0, E_MISSING_BRACKET = 1, E_INVALID_RANGE = 2, E_MISSING_PAREN = 3, E_UNEXPECTED_PAREN = 4,
+  E_MISSING_REPEAT_ARG = 5, E_INVALID_REPEAT_OP = 6, E_INVALID_REPEAT_SIZE = 7, E_INVALID_ESCAPE = 8,
+  E_TRAILING_BACKSLASH = 9, E_INVALID_PERL_OP = 10, E_INVALID_NAMED_CAPTURE = 11, E_NESTING_DEPTH = 12, E_LARGE = 13;
+/** The first error of the last parseRegex: its code and the span of the pattern it names. */
+export let errCode: i32 = 0;
+export let errStart: usize = 0;
+export let errEnd: usize = 0;
+
+/** Records an error (the first one wins) and fails the parse; returns an empty node for convenience. */
+function failWith(code: i32, a: usize, b: usize): usize {
+  if (errCode == E_NONE) { errCode = code; errStart = a; errEnd = b > srcEnd ? srcEnd : b; }
+  return fail();
+}
+function failFlag(code: i32, a: usize, b: usize): void { failWith(code, a, b); }
+
+/** For the compiler: the program grew past its bound (Go: "expression too large"). */
+export function setLargeError(): void {
+  if (errCode == E_NONE) { errCode = E_LARGE; errStart = src; errEnd = src; }
+}
+
+/** Go's text for an error code. */
+export function errText(code: i32): string {
+  switch (code) {
+    case E_MISSING_BRACKET: return 'missing closing ]';
+    case E_INVALID_RANGE: return 'invalid character class range';
+    case E_MISSING_PAREN: return 'missing closing )';
+    case E_UNEXPECTED_PAREN: return 'unexpected )';
+    case E_MISSING_REPEAT_ARG: return 'missing argument to repetition operator';
+    case E_INVALID_REPEAT_OP: return 'invalid nested repetition operator';
+    case E_INVALID_REPEAT_SIZE: return 'invalid repeat count';
+    case E_INVALID_ESCAPE: return 'invalid escape sequence';
+    case E_TRAILING_BACKSLASH: return 'trailing backslash at end of expression';
+    case E_INVALID_PERL_OP: return 'invalid or unsupported Perl syntax';
+    case E_INVALID_NAMED_CAPTURE: return 'invalid named capture';
+    case E_NESTING_DEPTH: return 'expression nests too deeply';
+    case E_LARGE: return 'expression too large';
+  }
+  return 'invalid pattern';
+}
+
+/** The end of the rune starting at q (for error spans). */
+function runeEnd(q: usize): usize {
+  if (q >= srcEnd) return srcEnd;
+  decodeRune(q, srcEnd);
+  const w: i32 = runeWidth > 0 ? runeWidth : 1;
+  return q + <usize>w;
+}
 
 function parseAlt(): usize {
   let left = parseConcat();
@@ -122,16 +175,17 @@ function parseBraces(): bool {
 
 function parseRepeat(): usize {
   const c0 = peek();
-  if (isRepeatOp(c0)) return fail(); // missing argument to repetition operator
+  if (isRepeatOp(c0)) return failWith(E_MISSING_REPEAT_ARG, pos, pos + 1);
   if (c0 == 0x7b) {
     const save = pos;
-    if (parseBraces()) return fail();
+    if (parseBraces()) return failWith(E_MISSING_REPEAT_ARG, save, pos);
     pos = save;
   }
   let atom = parseAtom();
   if (failed || !more()) return atom;
   let c = peek();
   let min = 0, max = 0;
+  const opStart = pos;
   if (isRepeatOp(c)) {
     pos++;
     if (c == 0x2a) { min = 0; max = -1; }
@@ -140,7 +194,7 @@ function parseRepeat(): usize {
   } else if (c == 0x7b) {
     if (!parseBraces()) return atom; // a literal '{' follows; parsed next round
     min = repMin; max = repMax;
-    if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) return fail();
+    if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) return failWith(E_INVALID_REPEAT_SIZE, opStart, pos);
   } else {
     return atom;
   }
@@ -148,11 +202,13 @@ function parseRepeat(): usize {
   if (more() && peek() == 0x3f) { pos++; greedy = !greedy; }
   if (more()) {
     c = peek();
-    if (isRepeatOp(c)) return fail(); // invalid nested repetition operator
-    if (c == 0x7b) { const save = pos; if (parseBraces()) return fail(); pos = save; }
+    if (isRepeatOp(c)) return failWith(E_INVALID_REPEAT_OP, opStart, pos + 1);
+    if (c == 0x7b) { const save = pos; if (parseBraces()) return failWith(E_INVALID_REPEAT_OP, opStart, pos); pos = save; }
   }
   return node(N_REP, <i32>atom, min, max, greedy ? 1 : 0);
 }
+
+let groupStart: usize = 0;
 
 function parseFlags(): bool {
   // at pos: flags up to ')' or ':'; returns true for "(?flags:" groups, false for "(?flags)"
@@ -162,43 +218,48 @@ function parseFlags(): bool {
   while (more()) {
     const c = peek();
     pos++;
-    if (c == 0x2d) { if (neg) { failed = true; return false; } neg = true; any = false; continue; }
+    if (c == 0x2d) { if (neg) { failFlag(E_INVALID_PERL_OP, groupStart, pos); return false; } neg = true; any = false; continue; }
     if (c == 0x3a || c == 0x29) {
-      if (neg && !any) { failed = true; return false; }
+      if (neg && !any) { failFlag(E_INVALID_PERL_OP, groupStart, pos); return false; }
       flags = f;
       return c == 0x3a;
     }
     let bit = 0;
     if (c == 0x69) bit = F_FOLD; else if (c == 0x6d) bit = F_MULTI; else if (c == 0x73) bit = F_DOTNL; else if (c == 0x55) bit = F_UNGREEDY;
-    else { failed = true; return false; }
+    else { failFlag(E_INVALID_PERL_OP, groupStart, runeEnd(pos - 1)); return false; }
     f = neg ? f & ~bit : f | bit;
     any = true;
   }
-  failed = true;
+  failFlag(E_MISSING_PAREN, src, srcEnd);
   return false;
 }
 
 function parseGroup(): usize {
   // pos is just past '('
-  if (++depth > MAX_DEPTH) return fail();
+  const gStart = pos - 1;
+  groupStart = gStart;
+  if (++depth > MAX_DEPTH) return failWith(E_NESTING_DEPTH, src, srcEnd);
   const saved = flags;
   let cap = -1;
   if (more() && peek() == 0x3f) {
     pos++;
-    if (!more()) return fail();
+    if (!more()) return failWith(E_MISSING_REPEAT_ARG, gStart + 1, pos);
     let c = peek();
     if (c == 0x50 || c == 0x3c) {
       // (?P<name>re) or (?<name>re)
-      if (c == 0x50) { pos++; if (!more() || peek() != 0x3c) return fail(); }
+      if (c == 0x50) { pos++; if (!more() || peek() != 0x3c) return failWith(E_INVALID_PERL_OP, gStart, runeEnd(pos)); }
       pos++;
       const nameStart = pos;
+      let close = pos;
+      while (close < srcEnd && load<u8>(close) != 0x3e) close++;
+      if (close >= srcEnd) return failWith(E_INVALID_NAMED_CAPTURE, gStart, srcEnd);
       while (more() && peek() != 0x3e) {
         const ch = peek();
         const ok = (ch >= 0x30 && ch <= 0x39) || (ch >= 0x41 && ch <= 0x5a) || (ch >= 0x61 && ch <= 0x7a) || ch == 0x5f;
-        if (!ok) return fail();
+        if (!ok) return failWith(E_INVALID_NAMED_CAPTURE, gStart, close + 1);
         pos++;
       }
-      if (!more() || pos == nameStart) return fail();
+      if (!more() || pos == nameStart) return failWith(E_INVALID_NAMED_CAPTURE, gStart, close + 1);
       cap = ++capCount;
       addName(cap, nameStart, <i32>(pos - nameStart));
       pos++;
@@ -216,7 +277,7 @@ function parseGroup(): usize {
   }
   const sub = parseAlt();
   if (failed) return sub;
-  if (!more() || peek() != 0x29) return fail();
+  if (!more() || peek() != 0x29) return failWith(E_MISSING_PAREN, src, srcEnd);
   pos++;
   flags = saved;
   depth--;
@@ -247,7 +308,7 @@ let clsN: i32 = 0;
 let clsCap: i32 = 0;
 
 function clsAdd(lo: i32, hi: i32): void {
-  if (clsN >= MAX_CLASS_RANGES) { failed = true; return; }
+  if (clsN >= MAX_CLASS_RANGES) { failFlag(E_LARGE, src, src); return; }
   if (clsN == clsCap) {
     const nc = clsCap * 2;
     cls = realloc(cls, <usize>clsCap * 8, <usize>nc * 8);
@@ -386,7 +447,7 @@ function posixClass(): bool {
   else if (nameIs(nameStart, n, "upper")) { t = R_UPPER; pairs = 1; }
   else if (nameIs(nameStart, n, "word")) { t = R_WORD; pairs = 4; }
   else if (nameIs(nameStart, n, "xdigit")) { t = R_XDIGIT; pairs = 3; }
-  else { failed = true; return true; }
+  else { failFlag(E_INVALID_RANGE, pos, q + 2); return true; }
   clsAddTable(t, pairs, neg);
   pos = q + 2;
   return true;
@@ -405,7 +466,8 @@ function hexVal(c: i32): i32 {
 /** Parses an escape whose backslash is at pos-1 and which stands for one rune; sets escRune.
  *  Returns false (without failing) if the escape is not a rune escape, leaving pos unchanged. */
 function runeEscape(): bool {
-  if (!more()) { failed = true; return true; }
+  const esc = pos - 1;
+  if (!more()) { failFlag(E_TRAILING_BACKSLASH, srcEnd, srcEnd); return true; }
   const c = peek();
   if (c == 0x61) { pos++; escRune = 7; return true; }
   if (c == 0x66) { pos++; escRune = 12; return true; }
@@ -415,7 +477,7 @@ function runeEscape(): bool {
   if (c == 0x76) { pos++; escRune = 11; return true; }
   if (c >= 0x30 && c <= 0x37) {
     // octal: \0, \0d, \0dd; \1-\7 only when followed by another octal digit (else a backreference)
-    if (c != 0x30 && (pos + 1 >= srcEnd || load<u8>(pos + 1) < 0x30 || load<u8>(pos + 1) > 0x37)) { failed = true; return true; }
+    if (c != 0x30 && (pos + 1 >= srcEnd || load<u8>(pos + 1) < 0x30 || load<u8>(pos + 1) > 0x37)) { failFlag(E_INVALID_ESCAPE, esc, pos + 1); return true; }
     let v = 0;
     for (let i = 0; i < 3 && more() && peek() >= 0x30 && peek() <= 0x37; i++) { v = v * 8 + peek() - 0x30; pos++; }
     escRune = v;
@@ -423,25 +485,26 @@ function runeEscape(): bool {
   }
   if (c == 0x78) {
     pos++;
-    if (!more()) { failed = true; return true; }
+    if (!more()) { failFlag(E_INVALID_ESCAPE, esc, pos); return true; }
     if (peek() == 0x7b) {
       pos++;
       let v = 0, digits = 0;
       while (more() && peek() != 0x7d) {
         const h = hexVal(peek());
-        if (h < 0) { failed = true; return true; }
+        if (h < 0) { failFlag(E_INVALID_ESCAPE, esc, runeEnd(pos)); return true; }
         v = v * 16 + h; digits++;
-        if (v > 0x10ffff) { failed = true; return true; }
+        if (v > 0x10ffff) { failFlag(E_INVALID_ESCAPE, esc, pos + 1); return true; }
         pos++;
       }
-      if (!more() || digits == 0) { failed = true; return true; }
+      if (!more() || digits == 0) { failFlag(E_INVALID_ESCAPE, esc, runeEnd(pos)); return true; }
       pos++;
       escRune = v;
       return true;
     }
-    if (pos + 1 >= srcEnd) { failed = true; return true; }
+    if (pos + 1 >= srcEnd) { failFlag(E_INVALID_ESCAPE, esc, srcEnd); return true; }
     const h1 = hexVal(peek()), h2 = hexVal(<i32>load<u8>(pos + 1));
-    if (h1 < 0 || h2 < 0) { failed = true; return true; }
+    if (h1 < 0) { failFlag(E_INVALID_ESCAPE, esc, runeEnd(pos)); return true; }
+    if (h2 < 0) { failFlag(E_INVALID_ESCAPE, esc, runeEnd(pos + 1)); return true; }
     pos += 2;
     escRune = h1 * 16 + h2;
     return true;
@@ -456,6 +519,7 @@ function runeEscape(): bool {
 
 function parseClass(): usize {
   // pos is just past '['
+  const classStart = pos - 1;
   const saveCls = cls;
   clsCap = 8;
   cls = malloc(<usize>clsCap * 8);
@@ -464,17 +528,18 @@ function parseClass(): usize {
   if (more() && peek() == 0x5e) { negated = true; pos++; }
   let first = true;
   while (!failed) {
-    if (!more()) { failed = true; break; }
+    if (!more()) { failFlag(E_MISSING_BRACKET, classStart, srcEnd); break; }
     const c = peek();
     if (c == 0x5d && !first) { pos++; break; }
     first = false;
     if (c == 0x5b && posixClass()) continue;
+    const loStart = pos;
     let lo: i32;
     if (c == 0x5c) {
       pos++;
       if (more() && perlClass(peek())) { pos++; continue; }
-      if (more() && (peek() == 0x70 || peek() == 0x50)) { if (!unicodeClass()) failed = true; continue; }
-      if (!runeEscape()) { failed = true; break; }
+      if (more() && (peek() == 0x70 || peek() == 0x50)) { if (!unicodeClass()) failFlag(E_INVALID_RANGE, loStart, pos); continue; }
+      if (!runeEscape()) { failFlag(E_INVALID_ESCAPE, loStart, runeEnd(pos)); break; }
       lo = escRune;
     } else {
       lo = decodeRune(pos, srcEnd);
@@ -486,13 +551,13 @@ function parseClass(): usize {
       const d = peek();
       if (d == 0x5c) {
         pos++;
-        if (!runeEscape()) { failed = true; break; }
+        if (!runeEscape()) { failFlag(E_INVALID_ESCAPE, pos - 1, runeEnd(pos)); break; }
         hi = escRune;
       } else {
         hi = decodeRune(pos, srcEnd);
         pos += <usize>runeWidth;
       }
-      if (hi < lo) { failed = true; break; }
+      if (hi < lo) { failFlag(E_INVALID_RANGE, loStart, pos); break; }
     }
     clsAdd(lo, hi);
   }
@@ -512,10 +577,11 @@ function perlClassNode(c: i32): usize {
 }
 
 function unicodeClassNode(): usize {
+  const start = pos - 1;
   clsCap = 64;
   cls = malloc(<usize>clsCap * 8);
   clsN = 0;
-  if (!unicodeClass()) return fail();
+  if (!unicodeClass()) return failWith(E_INVALID_RANGE, start, pos);
   clsFinish();
   return node(N_CLASS, <i32>cls, clsN, 0, 0);
 }
@@ -523,14 +589,14 @@ function unicodeClassNode(): usize {
 function parseAtom(): usize {
   const c = peek();
   if (c == 0x28) { pos++; return parseGroup(); }
-  if (c == 0x29) return fail();
+  if (c == 0x29) return failWith(E_UNEXPECTED_PAREN, src, srcEnd);
   if (c == 0x5b) { pos++; return parseClass(); }
   if (c == 0x2e) { pos++; return node(N_ANY, 0, 0, 0, 0); }
   if (c == 0x5e) { pos++; return node(N_ASSERT, (flags & F_MULTI) != 0 ? A_BOL : A_BOT, 0, 0, 0); }
   if (c == 0x24) { pos++; return node(N_ASSERT, (flags & F_MULTI) != 0 ? A_EOL : A_EOT, 0, 0, 0); }
   if (c == 0x5c) {
     pos++;
-    if (!more()) return fail();
+    if (!more()) return failWith(E_TRAILING_BACKSLASH, srcEnd, srcEnd);
     const e = peek();
     if (e == 0x64 || e == 0x44 || e == 0x73 || e == 0x53 || e == 0x77 || e == 0x57) { pos++; return perlClassNode(e); }
     if (e == 0x70 || e == 0x50) return unicodeClassNode();
@@ -551,7 +617,7 @@ function parseAtom(): usize {
       }
       return acc == 0 ? node(N_EMPTY, 0, 0, 0, 0) : acc;
     }
-    if (!runeEscape()) return fail();
+    if (!runeEscape()) return failWith(E_INVALID_ESCAPE, pos - 1, runeEnd(pos));
     return node(N_LIT, escRune, 0, 0, 0);
   }
   const r = decodeRune(pos, srcEnd);
@@ -567,6 +633,9 @@ export function parseRegex(p: usize, n: i32): usize {
   pos = p;
   flags = 0;
   failed = false;
+  errCode = E_NONE;
+  errStart = p;
+  errEnd = p;
   nodeCount = 0;
   capCount = 0;
   depth = 0;
@@ -574,6 +643,6 @@ export function parseRegex(p: usize, n: i32): usize {
   namesN = 0;
   namesCap = 0;
   const ast = parseAlt();
-  if (!failed && more()) failed = true; // unmatched ')'
+  if (!failed && more()) failWith(E_UNEXPECTED_PAREN, src, srcEnd); // unmatched ')'
   return failed ? 0 : ast;
 }
