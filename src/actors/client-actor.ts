@@ -224,10 +224,11 @@ export class ClientActor implements ActorBehavior {
       jit_single_use: decided.decision.jit_single_use,
       decision_id: decided.decisionId,
       policy_version: decided.version,
-      input,
       decision: decided.decision,
     };
+    // The input as text when policy was given it so (see TokenRecord.input), else as the value.
     if (decided.inputJson !== undefined) record.input_json = decided.inputJson;
+    else record.input = input;
     if (dpopJkt !== undefined) record.cnf = { jkt: dpopJkt };
     await this.#o.router.call<null>('token', hash, { op: 'store', record } satisfies TokenMessage);
     return token;

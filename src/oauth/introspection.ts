@@ -6,7 +6,7 @@ import { type Params, required, single } from './params.js';
 import type { ResourceServer } from './pbac.js';
 import type { Decision, Environment, PolicyInput } from './policy-input.js';
 import { formatScope, intersectScopes } from './scope.js';
-import type { TokenRecord } from './token-record.js';
+import { type TokenRecord, recordInput } from './token-record.js';
 
 export interface IntrospectionRequest {
   token: string;
@@ -55,7 +55,7 @@ export function buildIntrospectInput(record: TokenRecord, rs: ResourceServer, rs
     scopes: record.scope,
     subject: null,
     context: {
-      ...record.input.context,
+      ...recordInput(record).context,
       phase: 'introspect',
       environment,
       rs_context: rsContext,
@@ -94,7 +94,7 @@ function partsOf(record: TokenRecord): TokenInputParts {
   let p = tokenParts.get(record);
   if (p !== undefined) return p;
   const issued: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record.input.context)) if (!introspectKeys.has(k)) issued[k] = v;
+  for (const [k, v] of Object.entries(recordInput(record).context)) if (!introspectKeys.has(k)) issued[k] = v;
   const issuedJson = JSON.stringify(issued);
   const token = {
     scopes: record.scope,

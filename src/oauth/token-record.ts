@@ -18,15 +18,32 @@ export interface TokenRecord {
   jit_single_use: boolean;
   decision_id: string;
   policy_version: string;
-  input: PolicyInput;
   /**
-   * `input` as the JSON text policy was given, when known: stored in KV in place of `input` (./token-record-wire.ts),
-   * so minting never encodes the largest part of a record a second time.
+   * The issuance decision's policy input: as a value, or as the JSON text policy was given (`input_json`;
+   * one of the two is always there). A record minted here keeps only the text: one string instead of a
+   * tree of objects per cached record (less for the collector to trace), stored in KV as it is
+   * (./token-record-wire.ts). Read it with `recordInput`.
    */
+  input?: PolicyInput;
   input_json?: string;
   decision: Decision;
   revoked_at?: number;
   consumed_at?: number;
+}
+
+// Parsed once per record, when an introspection first needs it (records are replaced, never changed).
+const parsedInputs = new WeakMap<TokenRecord, PolicyInput>();
+
+/** The record's issuance input as a value (parsed from `input_json` once, when that is all it has). */
+export function recordInput(r: TokenRecord): PolicyInput {
+  if (r.input !== undefined) return r.input;
+  let v = parsedInputs.get(r);
+  if (v === undefined) {
+    if (r.input_json === undefined) throw new TypeError('token record without its policy input');
+    v = JSON.parse(r.input_json) as PolicyInput;
+    parsedInputs.set(r, v);
+  }
+  return v;
 }
 
 export type TokenState = 'active' | 'expired' | 'revoked' | 'consumed';
