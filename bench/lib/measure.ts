@@ -1,5 +1,5 @@
 // One measured load run against one target: warm up, sample CPU, load with wrk, sample CPU again.
-import { cpuSeconds } from './proc.js';
+import { cpuSeconds, threadCpuSeconds } from './proc.js';
 import type { BenchTarget } from './target.js';
 import { runWrk, type HttpRequestSpec, type LoadResult } from './wrk.js';
 
@@ -9,6 +9,11 @@ export interface Measurement extends LoadResult {
   cpuSeconds: number;
   /** cpuSeconds / wall seconds, in cores (1.0 = one core busy). */
   cpuCores: number;
+  /**
+   * Of those, the target's main thread (its JavaScript event loop): near 1.0 it is the limit, whatever
+   * the other threads and the box have to spare.
+   */
+  mainThreadCores: number;
   /** CPU microseconds per successful request. */
   cpuUsPerRequest: number;
   /** CPU cores used by each helper process (e.g. nats-server) during the run. */
@@ -25,9 +30,11 @@ export async function measure(
   }
   const helpers = target.helpers ?? [];
   const before = cpuSeconds(target.pid);
+  const mainBefore = threadCpuSeconds(target.pid);
   const helpersBefore = helpers.map((h) => cpuSeconds(h.pid));
   const load = await runWrk({ url: target.url, requests, connections: opts.connections, durationSeconds: opts.durationSeconds });
   const cpu = cpuSeconds(target.pid) - before;
+  const mainThread = threadCpuSeconds(target.pid) - mainBefore;
   const helperCores = helpers.map((h, i) => ({ name: h.name, cores: (cpuSeconds(h.pid) - (helpersBefore[i] ?? 0)) / load.seconds }));
   const ok = Math.max(1, load.requests - load.non2xx);
   return {
@@ -35,6 +42,7 @@ export async function measure(
     target: target.name,
     cpuSeconds: cpu,
     cpuCores: cpu / load.seconds,
+    mainThreadCores: mainThread / load.seconds,
     cpuUsPerRequest: (cpu * 1e6) / ok,
     helperCores,
   };

@@ -48,3 +48,15 @@ export function cpuSeconds(pid: number): number {
   }
   return ticks / clockTicksPerSecond;
 }
+
+/** CPU seconds used so far by one thread of a process (`tid` = `pid` is its main thread); 0 once it is gone. */
+export function threadCpuSeconds(pid: number, tid = pid): number {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / clockTicksPerSecond;
+}

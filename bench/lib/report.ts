@@ -6,7 +6,7 @@ function ms(us: number): string {
 }
 
 export function printTable(title: string, rows: Measurement[]): void {
-  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'cpu cores', 'cpu µs/req', 'helpers (cores)'];
+  const head = ['target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'cpu cores', 'main thread', 'cpu µs/req', 'helpers (cores)'];
   const body = rows.map((r) => [
     r.target,
     r.requestsPerSecond.toFixed(0),
@@ -14,6 +14,7 @@ export function printTable(title: string, rows: Measurement[]): void {
     ms(r.p99Us),
     String(r.errors),
     r.cpuCores.toFixed(2),
+    r.mainThreadCores.toFixed(2),
     r.cpuUsPerRequest.toFixed(0),
     r.helperCores.map((h) => `${h.name} ${h.cores.toFixed(2)}`).join(', ') || '-',
   ]);
