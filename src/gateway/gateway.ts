@@ -13,7 +13,7 @@ import {
   tokenRecordCodec,
   activeResponse,
   bindingFor,
-  buildIntrospectInput,
+  encodeIntrospectInput,
   environmentOf,
   hashToken,
   inactive,
@@ -248,7 +248,7 @@ export class Gateway {
     if (tokenState(record, env.time_unix) !== 'active') return this.#local(inactive);
     const rs = bindingFor(record, this.#policyData.resourceServersOfClient(this.#o.clientId));
     if (!rs) return this.#local(inactive);
-    const out = this.#policy.decide(introspectEntrypoint, buildIntrospectInput(record, rs, context, env));
+    const out = this.#policy.decide(introspectEntrypoint, encodeIntrospectInput(record, rs, context, env));
     const decision = normalizeDecision(out.result);
     if (!decision.allow) return this.#local(inactive);
     return this.#local(activeResponse(record, decision, randomUUID(), out.version, this.#o.issuer));

@@ -2,7 +2,7 @@
 // evaluated in this process. A bundle or data change builds a new instance beside the current one and
 // switches the reference, so every decision runs wholly on one version (as the server's pool does).
 import type { SwappablePool } from '../policy/store/index.js';
-import { type PolicyBundle, toDecision } from '../policy/index.js';
+import { EncodedInput, type PolicyBundle, toDecision } from '../policy/index.js';
 import { type RegoPolicy, loadRegoPolicy } from '../rego/load.js';
 
 interface Instance {
@@ -66,7 +66,8 @@ export class LocalPolicy implements SwappablePool {
     const cur = this.#current;
     if (!cur) throw new TypeError('LocalPolicy.decide before start()');
     const t0 = performance.now();
-    const result = toDecision(cur.policy.evaluate(input, entrypoint));
+    // Input already in JSON text (EncodedInput) goes to the module as it is.
+    const result = toDecision(input instanceof EncodedInput ? cur.policy.evaluateJson(input.json, entrypoint) : cur.policy.evaluate(input, entrypoint));
     return { result, version: cur.version, latencyUs: (performance.now() - t0) * 1000 };
   }
 }

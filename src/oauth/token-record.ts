@@ -31,19 +31,14 @@ export interface TokenRecord {
   consumed_at?: number;
 }
 
-// Parsed once per record, when an introspection first needs it (records are replaced, never changed).
-const parsedInputs = new WeakMap<TokenRecord, PolicyInput>();
-
-/** The record's issuance input as a value (parsed from `input_json` once, when that is all it has). */
+/**
+ * The record's issuance input as a value: parsed from `input_json` on each call when that is all it has,
+ * and not kept (introspection encodes what it needs of it once per record, see ./introspection.ts).
+ */
 export function recordInput(r: TokenRecord): PolicyInput {
   if (r.input !== undefined) return r.input;
-  let v = parsedInputs.get(r);
-  if (v === undefined) {
-    if (r.input_json === undefined) throw new TypeError('token record without its policy input');
-    v = JSON.parse(r.input_json) as PolicyInput;
-    parsedInputs.set(r, v);
-  }
-  return v;
+  if (r.input_json === undefined) throw new TypeError('token record without its policy input');
+  return JSON.parse(r.input_json) as PolicyInput;
 }
 
 export type TokenState = 'active' | 'expired' | 'revoked' | 'consumed';

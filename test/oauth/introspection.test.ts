@@ -99,7 +99,6 @@ t.test('token records read back from their stored form as they were written', as
   const back = tokenRecordCodec.decode(tokenRecordCodec.encode(withJson));
   t.same(back, withoutValue, 'stored once, as its JSON text');
   t.same(recordInput(back), r.input, 'and read back as the same input');
-  t.equal(recordInput(back), recordInput(back), 'parsed once per record');
   t.same(JSON.parse(encodeIntrospectInput(back, rs, {}, { ip: '', user_agent: '', time: '', time_unix: 1 }).json), JSON.parse(JSON.stringify(buildIntrospectInput(r, rs, {}, { ip: '', user_agent: '', time: '', time_unix: 1 }))), 'a record with only the text introspects the same');
   t.same(tokenRecordCodec.decode(tokenRecordCodec.encode(r)), r, 'a record without input_json is stored whole');
   const stored = tokenRecordCodec.encode(withJson);
