@@ -53,9 +53,11 @@ export function startFrontend(ctx: FrontendContext, opts: FrontendOptions = {}):
     app.post(path, route(0, handler));
     app.any(path, route(0, methodNotAllowed('POST')));
   };
+  // HEAD answers as GET would, without the body (RFC 9110 §9.3.2; `send` leaves it out).
   const getOnly = (path: string, handler: (ex: Exchange) => void): void => {
     app.get(path, route(0, (ex) => handler(ex)));
-    app.any(path, route(0, methodNotAllowed('GET')));
+    app.head(path, route(0, (ex) => handler(ex)));
+    app.any(path, route(0, methodNotAllowed('GET, HEAD')));
   };
   getOnly('/healthz', healthz);
   getOnly('/readyz', readyz(ctx));

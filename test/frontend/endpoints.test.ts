@@ -22,6 +22,15 @@ t.test('RFC 8414 metadata', async (t) => {
     registration_endpoint: `${iss}/register`,
   });
   t.same(await (await fetch(`${h.url}/jwks`)).json(), { keys: [] });
+  // HEAD answers as GET, without the body (RFC 9110 §9.3.2).
+  const head = await fetch(`${h.url}/.well-known/oauth-authorization-server`, { method: 'HEAD' });
+  t.equal(head.status, 200, 'HEAD of the metadata');
+  t.equal(head.headers.get('content-type'), 'application/json');
+  t.equal(head.headers.get('content-length'), String(Buffer.byteLength(JSON.stringify(m))), 'with the length a GET gets');
+  t.equal((await head.arrayBuffer()).byteLength, 0, 'and no body');
+  const put = await fetch(`${h.url}/jwks`, { method: 'PUT' });
+  t.equal(put.status, 405);
+  t.equal(put.headers.get('allow'), 'GET, HEAD');
 });
 
 t.test('health and readiness', async (t) => {

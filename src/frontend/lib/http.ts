@@ -162,7 +162,9 @@ export function send(ex: Exchange, status: number, body: string, headers: Header
   ex.res.cork(() => {
     ex.res.writeStatus(statusLine(status));
     for (const k in headers) ex.res.writeHeader(k, headers[k] as string);
-    ex.res.end(body, close);
+    // A HEAD request gets the headers a GET would, Content-Length included, and no body.
+    if (ex.info.method === 'HEAD') ex.res.endWithoutBody(Buffer.byteLength(body), close);
+    else ex.res.end(body, close);
   });
 }
 
