@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { auditSubject } from './names.js';
 import { type AuditRecord, type DecisionAuditEntry, clientIdOf } from './record.js';
 import { type AcknowledgedPublisher, ReliablePublisher, type ReliablePublisherOptions, type ReliablePublisherStats } from './reliable-publisher.js';
+import { TurnBatches } from './turn-batches.js';
 
 const textEncoder = new TextEncoder();
 
@@ -50,9 +51,7 @@ export class AuditLog {
   readonly #publisher: ReliablePublisher;
   readonly #host: string | null;
   readonly #enabled: boolean;
-  readonly #maxBatch: number;
-  #groups = new Map<string, AuditRecord[]>();
-  #flushScheduled = false;
+  readonly #batches: TurnBatches<AuditRecord>;
   recorded = 0;
   unencodable = 0;
 
@@ -60,8 +59,7 @@ export class AuditLog {
     this.#publisher = new ReliablePublisher(pipeline, opts);
     this.#host = opts.host ?? null;
     this.#enabled = opts.enabled ?? true;
-    this.#maxBatch = opts.maxBatch ?? 256;
-    if (!(this.#maxBatch >= 1)) throw new TypeError('maxBatch must be at least 1');
+    this.#batches = new TurnBatches(opts.maxBatch ?? 256, (subject, records) => this.#send(subject, records));
   }
 
   /** Queues one decision; returns its record id, or null when the log is off (a later drop shows in `stats().dropped`). */
@@ -90,26 +88,11 @@ export class AuditLog {
       this.unencodable++;
       return null;
     }
-    const group = this.#groups.get(subject);
-    if (group) group.push(record);
-    else this.#groups.set(subject, [record]);
-    if (group && group.length >= this.#maxBatch) this.#send(subject, group);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
-    }
+    this.#batches.add(subject, record);
     return record.id;
   }
 
-  #flush(): void {
-    this.#flushScheduled = false;
-    const groups = this.#groups;
-    this.#groups = new Map();
-    for (const [subject, records] of groups) if (records.length > 0) this.#send(subject, records);
-  }
-
-  #send(subject: string, records: AuditRecord[]): void {
-    const batch = records.splice(0);
+  #send(subject: string, batch: AuditRecord[]): void {
     let data: Uint8Array;
     try {
       data = encodeBatch(batch);
@@ -126,12 +109,12 @@ export class AuditLog {
 
   /** Waits for every buffered record to be stored (shutdown, tests); false on timeout. */
   async flush(timeoutMs = 5000): Promise<boolean> {
-    this.#flush();
+    this.#batches.flush();
     return this.#publisher.drain(timeoutMs);
   }
 
   close(): void {
-    this.#flush();
+    this.#batches.flush();
     this.#publisher.close();
   }
 }

@@ -31,3 +31,4 @@ export {
 } from './query.js';
 export { type AuditEntry, type AuditRecord, type DecisionAuditEntry, clientIdOf } from './record.js';
 export { type AcknowledgedPublisher, ReliablePublisher, type ReliablePublisherOptions, type ReliablePublisherStats } from './reliable-publisher.js';
+export { TurnBatches } from './turn-batches.js';

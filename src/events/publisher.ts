@@ -6,7 +6,13 @@
 // message per turn instead of one per token — on nats-server a message costs about as much as the token's
 // own record write. Readers (./subscribe.ts) take either form.
 import { encode } from '../bus/index.js';
-import { type AcknowledgedPublisher, ReliablePublisher, type ReliablePublisherOptions, type ReliablePublisherStats } from '../audit/index.js';
+import {
+  type AcknowledgedPublisher,
+  ReliablePublisher,
+  type ReliablePublisherOptions,
+  type ReliablePublisherStats,
+  TurnBatches,
+} from '../audit/index.js';
 import { resourceServerToken, tokenEventSubject } from './subjects.js';
 import { type TokenEvent, type TokenEventSource, tokenEventsOf } from './token-event.js';
 
@@ -20,17 +26,21 @@ function eventId(e: TokenEvent): string {
   return `${e.token_hash}.${resourceServerToken(e.server)}.${e.type}`;
 }
 
-interface Batch {
-  events: TokenEvent[];
-  ids: Set<string>;
+/** The events in order, each id once. */
+function distinct(events: TokenEvent[]): TokenEvent[] {
+  if (events.length === 1) return events;
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    const id = eventId(e);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 export class TokenEventPublisher {
   readonly #publisher: ReliablePublisher;
-  readonly #maxBatch: number;
-  /** This turn's events, by subject. */
-  #batches = new Map<string, Batch>();
-  #flushScheduled = false;
+  readonly #batches: TurnBatches<TokenEvent>;
   /** Events handed over (one per resource server). */
   published = 0;
   /** Events that could not be queued (buffer full: the gap). */
@@ -38,7 +48,7 @@ export class TokenEventPublisher {
 
   constructor(pipeline: AcknowledgedPublisher, opts: TokenEventPublisherOptions = {}) {
     this.#publisher = new ReliablePublisher(pipeline, opts);
-    this.#maxBatch = Math.max(1, opts.maxBatch ?? 256);
+    this.#batches = new TurnBatches(Math.max(1, opts.maxBatch ?? 256), (subject, events) => this.#send(subject, events));
   }
 
   publish(kind: TokenEvent['type'], hash: string, record: TokenEventSource): void {
@@ -46,38 +56,13 @@ export class TokenEventPublisher {
   }
 
   publishEvent(e: TokenEvent): void {
-    const subject = tokenEventSubject(e.server, e.type);
-    let batch = this.#batches.get(subject);
-    if (batch === undefined) {
-      batch = { events: [], ids: new Set() };
-      this.#batches.set(subject, batch);
-    }
-    // A repeat within the turn is sent once (a repeat in a later message is dropped by the stream's
-    // duplicate window when it travels alone, as each event id is its message id then).
-    const id = eventId(e);
-    if (batch.ids.has(id)) return;
-    batch.ids.add(id);
-    batch.events.push(e);
-    if (batch.events.length >= this.#maxBatch) {
-      this.#batches.delete(subject);
-      this.#send(subject, batch.events);
-      return;
-    }
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
-    }
+    this.#batches.add(tokenEventSubject(e.server, e.type), e);
   }
 
-  #flush(): void {
-    this.#flushScheduled = false;
-    const batches = this.#batches;
-    if (batches.size === 0) return;
-    this.#batches = new Map();
-    for (const [subject, batch] of batches) this.#send(subject, batch.events);
-  }
-
-  #send(subject: string, events: TokenEvent[]): void {
+  #send(subject: string, gathered: TokenEvent[]): void {
+    // A repeat within a message is sent once; a repeat in a later message is dropped by the stream's
+    // duplicate window when it travels alone, as a lone event's id is its message id.
+    const events = distinct(gathered);
     const first = events[0] as TokenEvent;
     const single = events.length === 1;
     // A retried message keeps its id, so the stream stores it once.
@@ -92,12 +77,12 @@ export class TokenEventPublisher {
 
   /** Sends this turn's events now and waits until everything handed over is stored; false on timeout. */
   flush(timeoutMs = 5000): Promise<boolean> {
-    this.#flush();
+    this.#batches.flush();
     return this.#publisher.drain(timeoutMs);
   }
 
   close(): void {
-    this.#flush();
+    this.#batches.flush();
     this.#publisher.close();
   }
 }
