@@ -21,6 +21,8 @@ export class LeaseCoverage {
   #reading: Promise<void> = Promise.resolve();
   #covered = 0;
   #liveHosts = 0;
+  /** When the bucket was last read, ms. */
+  #lastRead = Number.NEGATIVE_INFINITY;
 
   constructor(opts: LeaseCoverageOptions) {
     this.#o = opts;
@@ -48,10 +50,21 @@ export class LeaseCoverage {
     this.#timer.unref();
   }
 
-  /** One read of the bucket (tests call it instead of waiting). An unreadable bucket counts as nothing covered. */
+  /**
+   * One read of the bucket (tests call it instead of waiting). A read that fails keeps the last counts for
+   * a few rounds (one failed listing is not an outage); past that, nothing counts as covered.
+   */
   async refresh(): Promise<void> {
     const now = this.#now();
     const leases = await readLeaseTable(this.#o.kv);
+    if (leases === null) {
+      if (now - this.#lastRead > this.#o.intervalMs * 4) {
+        this.#covered = 0;
+        this.#liveHosts = 0;
+      }
+      return;
+    }
+    this.#lastRead = now;
     const live = liveHostsOf(leases, now);
     this.#liveHosts = live.size;
     this.#covered = coveredShards(leases, this.#o.kinds, this.#o.shards, now, live);

@@ -53,13 +53,14 @@ function decodeLease(bytes: Uint8Array): LeaseValue | null {
 /** The leases bucket as one read: lease and heartbeat keys with their values (null: deleted or unreadable). */
 export type LeaseTable = Map<string, { value: LeaseValue | null; revision: number }>;
 
-export async function readLeaseTable(kv: KV): Promise<LeaseTable> {
+/** Null when the bucket could not be listed (NATS away, a cluster electing): not the same as no leases. */
+export async function readLeaseTable(kv: KV): Promise<LeaseTable | null> {
   const out: LeaseTable = new Map();
   const keys: string[] = [];
   try {
     for await (const k of await kv.keys()) keys.push(k);
   } catch {
-    return out;
+    return null;
   }
   await Promise.all(
     keys.map(async (k) => {
@@ -147,7 +148,7 @@ export class ShardLeases {
     const now = this.#now();
     await kv.put(hostKey(hostId), encodeLease({ host: hostId, expires: now + ttlMs })).catch(() => undefined);
     await Promise.all([...this.#owned.keys()].map((key) => this.#renew(key, now)));
-    const leases = await readLeaseTable(kv);
+    const leases = (await readLeaseTable(kv)) ?? new Map();
     const live = liveHostsOf(leases, now).add(hostId);
     this.#liveHosts = live.size;
     const share = Math.ceil(shards / live.size);
