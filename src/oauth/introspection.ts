@@ -4,7 +4,7 @@ import { EncodedInput } from '../policy/encoded-input.js';
 import { OAuthError } from './errors.js';
 import { type Params, required, single } from './params.js';
 import type { ResourceServer } from './pbac.js';
-import type { Decision, Environment, PolicyInput } from './policy-input.js';
+import type { Decision, Environment, PolicyContext, PolicyInput } from './policy-input.js';
 import { formatScope, intersectScopes } from './scope.js';
 import { type TokenRecord, recordInput } from './token-record.js';
 
@@ -60,16 +60,21 @@ export function buildIntrospectInput(record: TokenRecord, rs: ResourceServer, rs
       environment,
       rs_context: rsContext,
       resource_server: { id: rs.id, client_id: rs.client_id, resource: rs.resource },
-      token: {
-        scopes: record.scope,
-        resources: record.resources,
-        jit_single_use: record.jit_single_use,
-        iat: record.iat,
-        exp: record.exp,
-        decision_id: record.decision_id,
-        obligations: record.decision.obligations,
-      },
+      token: tokenFacts(record),
     },
+  };
+}
+
+/** What policy learns of the token itself at introspection (`input.context.token`). */
+function tokenFacts(record: TokenRecord): NonNullable<PolicyContext['token']> {
+  return {
+    scopes: record.scope,
+    resources: record.resources,
+    jit_single_use: record.jit_single_use,
+    iat: record.iat,
+    exp: record.exp,
+    decision_id: record.decision_id,
+    obligations: record.decision.obligations,
   };
 }
 
@@ -96,18 +101,9 @@ function partsOf(record: TokenRecord): TokenInputParts {
   const issued: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(recordInput(record).context)) if (!introspectKeys.has(k)) issued[k] = v;
   const issuedJson = JSON.stringify(issued);
-  const token = {
-    scopes: record.scope,
-    resources: record.resources,
-    jit_single_use: record.jit_single_use,
-    iat: record.iat,
-    exp: record.exp,
-    decision_id: record.decision_id,
-    obligations: record.decision.obligations,
-  };
   p = {
     head: `{"resources":${JSON.stringify(record.resources)},"scopes":${JSON.stringify(record.scope)},"subject":null,"context":{${issuedJson.length > 2 ? `${issuedJson.slice(1, -1)},` : ''}"phase":"introspect","environment":`,
-    tail: `,"token":${JSON.stringify(token)}}}`,
+    tail: `,"token":${JSON.stringify(tokenFacts(record))}}}`,
     clientId: record.client_id,
   };
   tokenParts.set(record, p);
