@@ -2,44 +2,24 @@
 // the other, a DPoP proof used at one frontend is refused at the other (the jti store is shared JetStream
 // KV), and server nonces (use_dpop_nonce, DPoP-Nonce) issued by one host are accepted by the other.
 import t from 'tap';
-import { type ActorHost, clientActorKey } from '../../src/actors/index.js';
-import { loadConfig } from '../../src/config/index.js';
-import { type RunningServer, startServer } from '../../src/server/index.js';
-import { provisionWorld, startHarness } from './lib/harness.js';
+import { clientActorKey } from '../../src/actors/index.js';
+import { hostOf, provisionWorld, settleShards, startHarness, startSecondHost } from './lib/harness.js';
 import { clientAssertion, dpopProof, keyPair } from './lib/issue6.js';
 
 // Two frontends of one deployment answer for one issuer (proofs' htu and assertions' aud name it), whatever
 // port each listens on.
 const shared = { issuer: 'https://as.portcullis.test', dpopRequireNonce: true, dpopNonceSecret: 'a shared nonce secret of at least 32 bytes' };
 const h = await startHarness(shared);
-const second: RunningServer = await startServer(
-  loadConfig({ host: '127.0.0.1', port: 0, natsUrl: h.nats.url, adminKey: h.adminKey, policyWorkers: 1, leaseTtlMs: 2000, leaseRenewMs: 500, hostId: 'second-host', ...shared }, {}),
-  { log: () => undefined },
-);
-let secondStopped = false;
+const host2 = await startSecondHost(h, shared);
+const second = host2.server;
 t.teardown(async () => {
-  if (!secondStopped) await second.stop();
+  await host2.stop();
   await h.stop();
 });
 const w = await provisionWorld(h);
 const issuer = h.server.config.issuer;
 const assertionType = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const tokenForm = { grant_type: 'client_credentials', scope: 'read', resource: 'https://orders.example', resource_type: 'api' };
-
-function hostOf(s: { host?: ActorHost | undefined }): ActorHost {
-  if (!s.host) throw new Error('this server runs no actor host');
-  return s.host;
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 40; i++) {
-    await hostOf(h.server).rebalance();
-    if (!secondStopped) await hostOf(second).rebalance();
-    const want = secondStopped ? 128 : 64;
-    if (hostOf(h.server).ownedCount() === want && (secondStopped || hostOf(second).ownedCount() === 64)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
   const res = await fetch(`${url}/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form).toString() });
@@ -49,7 +29,7 @@ async function post(url: string, form: Record<string, string>, headers: Record<s
 const basic = `Basic ${Buffer.from(`${w.client.id}:${w.client.secret}`).toString('base64')}`;
 
 t.test('use_dpop_nonce: a nonce from one host works at the other; a replayed DPoP proof is refused at the other frontend', async (t) => {
-  await settle();
+  await settleShards(h, host2);
   const k = await keyPair();
   const first = await post(h.url, tokenForm, { Authorization: basic, DPoP: await dpopProof(k, 'POST', `${issuer}/token`) });
   t.equal(first.status, 400);
@@ -70,7 +50,7 @@ t.test('use_dpop_nonce: a nonce from one host works at the other; a replayed DPo
 });
 
 t.test('a private_key_jwt jti used through one actor host is refused by the other', async (t) => {
-  await settle();
+  await settleShards(h, host2);
   const k = await keyPair();
   // A client whose shard the second host owns.
   let clientId = '';
@@ -87,9 +67,8 @@ t.test('a private_key_jwt jti used through one actor host is refused by the othe
   t.equal(ok.status, 200, JSON.stringify(ok.body));
   t.ok(h.server.router.remoteCalls > 0, 'the first use went over NATS to the second host');
   // The second host leaves; its shards (this client's among them) move to the first.
-  await second.stop();
-  secondStopped = true;
-  await settle();
+  await host2.stop();
+  await settleShards(h, host2);
   t.ok(hostOf(h.server).owns('client', h.server.router.shardOf(clientActorKey(clientId))), 'the first host owns the client now');
   const replay = await post(h.url, form);
   t.equal(replay.status, 401);

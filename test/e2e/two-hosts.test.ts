@@ -2,35 +2,16 @@
 // NATS between client and token actors; tokens issued through one host introspect through the other,
 // and when one host leaves, the other takes its shards and every token still introspects.
 import t from 'tap';
-import type { ActorHost } from '../../src/actors/index.js';
-import { loadConfig } from '../../src/config/index.js';
-import { startServer } from '../../src/server/index.js';
-import { provisionWorld, startHarness } from './lib/harness.js';
+import { hostOf, provisionWorld, settleShards, startHarness, startSecondHost } from './lib/harness.js';
 
 const h = await startHarness();
-const second = await startServer(
-  loadConfig({ host: '127.0.0.1', port: 0, natsUrl: h.nats.url, adminKey: h.adminKey, policyWorkers: 1, leaseTtlMs: 2000, leaseRenewMs: 500, hostId: 'second-host' }, {}),
-  { log: () => undefined },
-);
-let secondStopped = false;
+const host2 = await startSecondHost(h);
+const second = host2.server;
 t.teardown(async () => {
-  if (!secondStopped) await second.stop();
+  await host2.stop();
   await h.stop();
 });
 const w = await provisionWorld(h);
-
-function hostOf(s: { host?: ActorHost | undefined }): ActorHost {
-  if (!s.host) throw new Error('this server runs no actor host');
-  return s.host;
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    await hostOf(h.server).rebalance();
-    await hostOf(second).rebalance();
-    if (hostOf(h.server).ownedCount() === 64 && hostOf(second).ownedCount() === 64) return;
-  }
-}
 
 async function post(url: string, path: string, form: Record<string, string>, id: string, secret: string): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}${path}`, {
@@ -42,7 +23,7 @@ async function post(url: string, path: string, form: Record<string, string>, id:
 }
 
 t.test('shards split and requests cross hosts', async (t) => {
-  await settle();
+  await settleShards(h, host2);
   t.equal(hostOf(h.server).ownedCount(), 64, 'first host: half of 128');
   t.equal(hostOf(second).ownedCount(), 64, 'second host: the other half');
   const tokens: string[] = [];
@@ -57,8 +38,7 @@ t.test('shards split and requests cross hosts', async (t) => {
     const url = i % 2 ? h.url : second.url;
     t.equal((await post(url, '/introspect', { token }, w.rs.id, w.rs.secret)).active, true);
   }
-  await second.stop();
-  secondStopped = true;
+  await host2.stop();
   await hostOf(h.server).rebalance();
   t.equal(hostOf(h.server).ownedCount(), 128, 'the survivor owns everything');
   let active = 0;

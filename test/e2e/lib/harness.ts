@@ -1,6 +1,7 @@
 // Starts nats-server and a Portcullis server on free ports for end-to-end tests, with helpers for the
 // admin API and the OAuth endpoints over real HTTP.
 import { randomBytes } from 'node:crypto';
+import type { ActorHost } from '../../../src/actors/index.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { type RunningServer, type ServerOptions, startServer } from '../../../src/server/index.js';
 import { type NatsServer, startNats } from '../../helpers/nats.js';
@@ -67,6 +68,50 @@ export async function startHarness(overrides: Parameters<typeof loadConfig>[0] =
     },
   };
   return h;
+}
+
+/** A second actor host (and frontend) on the harness's NATS, as a deployment's second replica. */
+export interface SecondHost {
+  server: RunningServer;
+  readonly stopped: boolean;
+  /** Stops it once (a gracefully leaving host); later calls do nothing. */
+  stop(): Promise<void>;
+}
+
+export async function startSecondHost(h: Harness, overrides: Parameters<typeof loadConfig>[0] = {}): Promise<SecondHost> {
+  const server = await startServer(
+    loadConfig({ host: '127.0.0.1', port: 0, natsUrl: h.nats.url, adminKey: h.adminKey, policyWorkers: 1, leaseTtlMs: 2000, leaseRenewMs: 500, hostId: 'second-host', ...overrides }, {}),
+    { log: () => undefined },
+  );
+  let stopped = false;
+  return {
+    server,
+    get stopped() {
+      return stopped;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+export function hostOf(s: { host?: ActorHost | undefined }): ActorHost {
+  if (!s.host) throw new Error('this server runs no actor host');
+  return s.host;
+}
+
+/** Rebalances both hosts until each owns half of the shards (or the first owns all, once the second left). */
+export async function settleShards(h: Harness, second: SecondHost): Promise<void> {
+  const total = h.server.config.shards * 2;
+  for (let i = 0; i < 40; i++) {
+    await hostOf(h.server).rebalance();
+    if (!second.stopped) await hostOf(second.server).rebalance();
+    const want = second.stopped ? total : total / 2;
+    if (hostOf(h.server).ownedCount() === want && (second.stopped || hostOf(second.server).ownedCount() === total / 2)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export interface World {
